@@ -1,0 +1,13 @@
+export type { KeelErrorOptions } from './keel-error.js';
+export {
+  AbortedError,
+  describe,
+  hasErrorCode,
+  InvalidOptionError,
+  isAbortedError,
+  isInvalidOptionError,
+  isKeelError,
+  isTimeoutError,
+  KeelError,
+  TimeoutError,
+} from './keel-error.js';

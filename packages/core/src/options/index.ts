@@ -1,0 +1,2 @@
+export type { Bounds } from './validate.js';
+export { check, checkKnownKeys } from './validate.js';

@@ -1,0 +1,131 @@
+import type { ExecuteContext, ExecuteOptions } from './policy.js';
+
+/**
+ * Base of the contexts Keel's policies create. Recognising it lets a policy treat an incoming
+ * context as a parent without reading (and so creating) its signal.
+ * @category Policy
+ */
+export abstract class BaseContext implements ExecuteContext {
+  abstract readonly signal: AbortSignal;
+  abstract readonly deadline: number;
+  abstract readonly attempt: number;
+}
+
+/** The outermost context: the caller's signal (or a lazily made one that never aborts). */
+class RootContext extends BaseContext {
+  private lazySignal: AbortSignal | undefined;
+  constructor(
+    private readonly given: AbortSignal | undefined,
+    readonly deadline: number,
+    readonly attempt: number,
+  ) {
+    super();
+  }
+  get signal(): AbortSignal {
+    if (this.given) return this.given;
+    if (!this.lazySignal) this.lazySignal = new AbortController().signal;
+    return this.lazySignal;
+  }
+}
+
+/**
+ * Turns what a caller passed to `execute` into a context: an existing context is used as is;
+ * plain options become a root context.
+ * @category Policy
+ */
+export function contextFrom(options: ExecuteOptions | ExecuteContext | undefined): ExecuteContext {
+  if (options instanceof BaseContext) return options;
+  return new RootContext(
+    options?.signal,
+    options?.deadline ?? Number.POSITIVE_INFINITY,
+    (options as Partial<ExecuteContext> | undefined)?.attempt ?? 1,
+  );
+}
+
+/**
+ * A context that shares its parent's signal and changes only the attempt number or the
+ * deadline. Cheap: reading `signal` reads the parent's.
+ * @category Policy
+ */
+export class ForwardContext extends BaseContext {
+  constructor(
+    private readonly parent: ExecuteContext,
+    readonly deadline: number,
+    readonly attempt: number,
+  ) {
+    super();
+  }
+  get signal(): AbortSignal {
+    return this.parent.signal;
+  }
+}
+
+/**
+ * A context that can abort on its own (a timeout firing, a hedge winning) as well as when its
+ * parent aborts. Its `AbortController` is created only when someone reads `signal`; an abort
+ * before that is remembered and applied on creation. Call `release()` when the work is done to
+ * unhook from the parent.
+ * @category Policy
+ */
+export class AbortableContext extends BaseContext {
+  private controller: AbortController | undefined;
+  private parentSignal: AbortSignal | undefined;
+  private abortReason: unknown;
+  private isAborted = false;
+  private readonly onParentAbort = (): void => {
+    this.abort(this.parentSignal?.reason);
+  };
+
+  constructor(
+    private readonly parent: ExecuteContext,
+    readonly deadline: number,
+    readonly attempt: number,
+  ) {
+    super();
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = new AbortController();
+    this.controller = controller;
+    if (this.isAborted) {
+      controller.abort(this.abortReason);
+    } else {
+      const parentSignal = this.parent.signal;
+      if (parentSignal.aborted) {
+        this.abort(parentSignal.reason);
+      } else {
+        this.parentSignal = parentSignal;
+        parentSignal.addEventListener('abort', this.onParentAbort);
+      }
+    }
+    return controller.signal;
+  }
+
+  /** True once this context has aborted, whether or not its signal was ever read. */
+  get aborted(): boolean {
+    return this.isAborted;
+  }
+
+  /** The reason this context aborted with, if it has. */
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
+  /** Aborts this context (and its signal if it exists) with `reason`. */
+  abort(reason: unknown): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.abortReason = reason;
+    this.release();
+    this.controller?.abort(reason);
+  }
+
+  /** Unhooks from the parent signal. Safe to call more than once. */
+  release(): void {
+    if (this.parentSignal) {
+      this.parentSignal.removeEventListener('abort', this.onParentAbort);
+      this.parentSignal = undefined;
+    }
+  }
+}

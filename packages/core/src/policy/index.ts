@@ -1,0 +1,2 @@
+export { AbortableContext, BaseContext, contextFrom, ForwardContext } from './context.js';
+export type { ExecuteContext, ExecuteOptions, Policy, PolicyFunction } from './policy.js';

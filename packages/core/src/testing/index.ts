@@ -1,0 +1,5 @@
+export { flushMicrotasks, VirtualClock } from '../clock/index.js';
+export type { Contract, ContractCase, ContractFixture, TestApi } from './contract.js';
+export { assertEqual, assertRejects, assertTrue, defineContract, runContract } from './contract.js';
+export type { ServiceAvailability } from './services.js';
+export { probeService, servicesRequired } from './services.js';
