@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv, FULL_CONFIG, SMOKE_CONFIG } from './config.js';
+import { formatTable, markdownTable, resultsPath, suiteResult, summarise, writeResults } from './report.js';
+import { interleave } from './schedule.js';
+import { median, quantile, relativeSpread, roundFigure } from './stats.js';
+import { batchLoop, calibrate } from './timing.js';
+
+describe('stats', () => {
+  it('takes the median of odd and even counts without reordering the input', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(quantile([10, 20, 30, 40, 50], 0.25)).toBe(20);
+    expect(() => median([])).toThrow(RangeError);
+  });
+
+  it('measures spread relative to the median and rounds figures for reports', () => {
+    expect(relativeSpread([100, 100, 100])).toBe(0);
+    expect(relativeSpread([90, 95, 100, 105, 110])).toBeCloseTo(0.1);
+    expect(roundFigure(1234.56)).toBe(1235);
+    expect(roundFigure(12.3456)).toBe(12.3);
+  });
+});
+
+describe('interleave', () => {
+  it('runs every contender once per round and rotates who goes first', () => {
+    const order = interleave(3, 3).map((slot) => `${slot.round}:${slot.contender}`);
+    expect(order).toEqual(['0:0', '0:1', '0:2', '1:1', '1:2', '1:0', '2:2', '2:0', '2:1']);
+  });
+
+  it('never runs the same contender twice in a row when there are several', () => {
+    const order = interleave(2, 6);
+    for (let i = 1; i < order.length; i++) {
+      if (order[i]!.round === order[i - 1]!.round)
+        expect(order[i]!.contender).not.toBe(order[i - 1]!.contender);
+    }
+    expect(order.filter((slot) => slot.contender === 0)).toHaveLength(6);
+  });
+});
+
+describe('timing loops', () => {
+  it('awaits the operation exactly as many times as asked', async () => {
+    let calls = 0;
+    const loop = batchLoop(async () => {
+      calls++;
+    });
+    await loop(7);
+    expect(calls).toBe(7);
+  });
+
+  it('never calibrates below the minimum batch', async () => {
+    const loop = batchLoop(() => undefined);
+    expect(await calibrate(loop, 0, 5)).toBe(5);
+  });
+});
+
+describe('results', () => {
+  const samples = {
+    name: 'case',
+    unit: 'ns/op' as const,
+    keel: [100, 110, 90],
+    anchors: [
+      ['anchor@1', [1000, 1100, 900]],
+      ['missing@2', 'not installed'],
+    ] as const,
+    limits: [['bare (limit)', [50, 50, 50]]] as const,
+  };
+
+  it('reports medians, speedups as anchor over Keel, and no speedup for limits', () => {
+    const result = summarise(samples);
+    expect(result.keel).toBe(100);
+    expect(result.anchors).toEqual({ 'anchor@1': 1000, 'missing@2': null, 'bare (limit)': 50 });
+    expect(result.speedup).toEqual({ 'anchor@1': 10 });
+    expect(result.unavailable).toEqual({ 'missing@2': 'not installed' });
+  });
+
+  it('reports an unavailable Keel side as null with its reason and no speedups', () => {
+    const result = summarise({ ...samples, keel: 'module missing' });
+    expect(result.keel).toBeNull();
+    expect(result.speedup).toEqual({});
+    expect(result.unavailable?.['keel']).toBe('module missing');
+  });
+
+  it('writes the documented JSON shape, smoke runs to a separate file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+    try {
+      const result = suiteResult('demo', [summarise(samples)], false, new Date(0));
+      const path = writeResults(result, dir);
+      expect(path).toBe(join(dir, 'demo.json'));
+      expect(resultsPath('demo', true, dir)).toBe(join(dir, 'demo.smoke.json'));
+      const written = JSON.parse(readFileSync(path, 'utf8'));
+      expect(Object.keys(written)).toEqual(['suite', 'node', 'cpu', 'cores', 'date', 'smoke', 'cases']);
+      expect(written.node).toBe(process.version);
+      expect(written.date).toBe('1970-01-01T00:00:00.000Z');
+      expect(written.cases[0]).toMatchObject({
+        name: 'case',
+        unit: 'ns/op',
+        keel: 100,
+        anchors: { 'anchor@1': 1000 },
+        speedup: { 'anchor@1': 10 },
+      });
+      expect(formatTable(result)).toContain('Keel 10x faster');
+      expect(markdownTable(result)).toContain('10x vs anchor@1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('selects the smoke run only when KEEL_BENCH_SMOKE is set to something other than 0', () => {
+    expect(configFromEnv({ KEEL_BENCH_SMOKE: '1' })).toBe(SMOKE_CONFIG);
+    expect(configFromEnv({ KEEL_BENCH_SMOKE: '0' })).toBe(FULL_CONFIG);
+    expect(configFromEnv({})).toBe(FULL_CONFIG);
+  });
+});

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MemoryContender } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const childScript = join(here, 'memory-child.ts');
+
+/** Runs a collection until the heap stops shrinking (at most a few passes). */
+export function settleHeap(gc: () => void): number {
+  let used = process.memoryUsage().heapUsed;
+  for (let pass = 0; pass < 5; pass++) {
+    gc();
+    const next = process.memoryUsage().heapUsed;
+    if (next >= used) return next;
+    used = next;
+  }
+  return used;
+}
+
+/**
+ * Retained heap bytes per instance: `count` instances are created and kept in a preallocated
+ * array, and the settled heap after is compared with the settled heap before. A few instances
+ * are made and dropped first so that lazily built shared state (classes, module caches) is not
+ * charged to the instances.
+ */
+export function bytesPerInstance(contender: MemoryContender, count: number, gc: () => void): number {
+  const kept: unknown[] = new Array(count).fill(null);
+  for (let i = 0; i < Math.min(32, count); i++) contender.create();
+  const before = settleHeap(gc);
+  for (let i = 0; i < count; i++) kept[i] = contender.create();
+  const after = settleHeap(gc);
+  if (kept.length !== count) throw new Error('instances were lost');
+  return (after - before) / count;
+}
+
+/**
+ * Measures one memory contender in a fresh Node process started with `--expose-gc`, so that
+ * neither the other contenders nor the time cases leave garbage or warm caches behind.
+ */
+export function measureInChild(
+  suite: string,
+  caseName: string,
+  contender: string,
+  count: number,
+): Promise<number> {
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    '--conditions=source',
+    childScript,
+    suite,
+    caseName,
+    contender,
+    String(count),
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: repoRoot, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(
+          new Error(`memory child for ${contender} in "${caseName}" failed: ${stderr || error.message}`),
+        );
+        return;
+      }
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        const parsed = JSON.parse(line) as { bytesPerInstance: number };
+        resolve(parsed.bytesPerInstance);
+      } catch {
+        reject(new Error(`memory child for ${contender} printed no result: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
