@@ -1,0 +1,91 @@
+import { isInvalidOptionError } from '@keel/core/errors';
+import { describe, expect, it } from 'vitest';
+import { Simulator } from './simulator.js';
+
+describe('Simulator', () => {
+  it('runs async code in virtual time, continuations seeing the right instant', async () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    const task = (async () => {
+      for (let i = 0; i < 3; i++) {
+        await sim.sleep(100);
+        // A few extra hops between touches of the simulator.
+        await Promise.resolve();
+        await (async () => {})();
+        log.push(`tick@${sim.now()}`);
+      }
+    })();
+    await sim.run(1_000);
+    await task;
+    expect(log).toEqual(['tick@100', 'tick@200', 'tick@300']);
+    expect(sim.now()).toBe(1_000);
+  });
+
+  it('orders equal-time events by scheduling order and stops at the horizon', async () => {
+    const sim = new Simulator();
+    const order: number[] = [];
+    for (let i = 0; i < 5; i++) sim.schedule(10, (n: number) => order.push(n), i);
+    sim.schedule(20, (n: number) => order.push(n), 99);
+    await sim.run(15);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(sim.stats.pending).toBe(1);
+    await sim.run(Number.POSITIVE_INFINITY);
+    expect(order.at(-1)).toBe(99);
+    expect(sim.now()).toBe(20);
+  });
+
+  it('gives cancellable timers through its clock', async () => {
+    const sim = new Simulator();
+    let fired = 0;
+    const handle = sim.clock.setTimeout(() => fired++, 50);
+    sim.clock.setTimeout(() => fired++, 60);
+    handle.clear();
+    handle.clear();
+    await sim.run(100);
+    expect(fired).toBe(1);
+  });
+
+  it('skewed clocks read offset and drifted time and scale their timers', async () => {
+    const sim = new Simulator();
+    const clock = sim.skewedClock(500, 100_000); // +500 ms, 10% fast
+    expect(clock.now()).toBe(500);
+    let firedAt = -1;
+    clock.setTimeout(() => {
+      firedAt = sim.now();
+    }, 110);
+    await sim.run(1_000);
+    expect(firedAt).toBeCloseTo(100, 9);
+    expect(clock.now()).toBeCloseTo(1_000 + 500 + 100, 9);
+  });
+
+  it('reports progress and awaits it', async () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    for (let t = 0; t < 1_000; t += 10) sim.schedule(t, () => {}, undefined);
+    await sim.run(1_000, {
+      progressEveryMs: 250,
+      onProgress: async (p) => {
+        seen.push(p.fraction);
+      },
+    });
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.at(-1)).toBe(1);
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => new Simulator({ quietTurns: 0 })).toThrow(/quietTurns/);
+    expect(() => new Simulator({ startMs: Number.NaN })).toThrow(/startMs/);
+    expect(() => new Simulator({ bogus: 1 } as never)).toThrow(/bogus/);
+    try {
+      new Simulator({ quietTurns: 0 });
+    } catch (error) {
+      expect(isInvalidOptionError(error)).toBe(true);
+    }
+  });
+
+  it('equal seeds give equal generators', () => {
+    const a = new Simulator({ seed: 'x' }).fork();
+    const b = new Simulator({ seed: 'x' }).fork();
+    expect(a.next()).toBe(b.next());
+  });
+});

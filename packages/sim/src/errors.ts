@@ -1,0 +1,73 @@
+import { hasErrorCode, KeelError, type KeelErrorOptions } from '@keel/core/errors';
+
+/**
+ * Why a simulated service answered with an error.
+ * - `injected`: the service's configured error rate fired.
+ * - `brownout`: the extra error rate of an active brown-out fired.
+ * - `overloaded`: every worker was busy and the queue was full.
+ * @category Simulation
+ */
+export type ServiceErrorReason = 'injected' | 'brownout' | 'overloaded';
+
+/**
+ * The error a simulated service answers with. Crossing the simulated network, it is what a
+ * caller's promise rejects with, so resilience policies see an ordinary failure.
+ *
+ * @example
+ * ```ts
+ * import { ServiceError, isServiceError } from '@keel/sim';
+ * const error = new ServiceError('payments', 'injected');
+ * console.log(isServiceError(error), error.reason); // true injected
+ * ```
+ * @category Simulation
+ */
+export class ServiceError extends KeelError {
+  override readonly name = 'ServiceError' as const;
+  readonly code = 'KEEL_SIM_SERVICE_ERROR' as const;
+  constructor(
+    /** Name of the service that failed. */
+    readonly service: string,
+    /** Why it failed. */
+    readonly reason: ServiceErrorReason,
+    options?: KeelErrorOptions,
+  ) {
+    super(`Simulated service "${service}" failed (${reason})`, options);
+  }
+}
+
+/**
+ * True when `error` is a {@link ServiceError}.
+ * @category Simulation
+ */
+export const isServiceError = (error: unknown): error is ServiceError =>
+  hasErrorCode(error, 'KEEL_SIM_SERVICE_ERROR');
+
+/**
+ * Thrown when a scenario id is not in the registry asked.
+ *
+ * @example
+ * ```ts
+ * import { getScenario, isUnknownScenarioError } from '@keel/sim';
+ * try { getScenario('nope'); } catch (error) { console.log(isUnknownScenarioError(error)); }
+ * ```
+ * @category Simulation
+ */
+export class UnknownScenarioError extends KeelError {
+  override readonly name = 'UnknownScenarioError' as const;
+  readonly code = 'KEEL_SIM_UNKNOWN_SCENARIO' as const;
+  constructor(
+    /** The id that was looked up. */
+    readonly id: string,
+    /** The ids that are registered. */
+    readonly known: readonly string[],
+  ) {
+    super(`No scenario "${id}"; registered: ${known.length ? known.join(', ') : '(none)'}`);
+  }
+}
+
+/**
+ * True when `error` is an {@link UnknownScenarioError}.
+ * @category Simulation
+ */
+export const isUnknownScenarioError = (error: unknown): error is UnknownScenarioError =>
+  hasErrorCode(error, 'KEEL_SIM_UNKNOWN_SCENARIO');
