@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../../errors/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import type { HealthCheck, HealthCheckOptions } from './health-check.js';
 import { validateHealthCheckOptions } from './health-check.js';
@@ -82,7 +83,8 @@ export function circuitBreakerHealthCheck(
     'cacheMs',
     'refreshMs',
   ]);
-  check.object('breaker', breaker);
+  if (check.object('breaker', breaker) === undefined)
+    throw new InvalidOptionError('breaker', breaker, 'an object with a state');
   const name = check.string('name', options.name, DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS.name);
   const openStatus = check.oneOf('openStatus', options.openStatus, 'warn', STATUSES);
   const halfOpenStatus = check.oneOf('halfOpenStatus', options.halfOpenStatus, 'warn', STATUSES);
