@@ -113,7 +113,7 @@ export function normal(mean: number, stdDev: number): Distribution {
   return {
     sample: (random) => {
       const x = mean + stdDev * standardNormal(random);
-      return x > 0 ? x : 0;
+      return Math.max(x, 0);
     },
     mean,
     description: `normal(mean=${mean}, sd=${stdDev})`,

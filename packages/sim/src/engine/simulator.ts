@@ -110,6 +110,12 @@ interface LoopState {
   finishing: boolean;
 }
 
+/** `ms` when positive, else 0 (NaN included). */
+function nonNegative(ms: number): number {
+  if (ms > 0) return ms;
+  return 0;
+}
+
 function runCallback(callback: () => void): void {
   callback();
 }
@@ -190,13 +196,15 @@ export class Simulator {
    */
   schedule<A>(delayMs: number, callback: EventCallback<A>, arg: A): void {
     this.activity++;
-    this.queue.push(this.current + (delayMs > 0 ? delayMs : 0), callback, arg, 0);
+    this.queue.push(this.current + nonNegative(delayMs), callback, arg, 0);
   }
 
   /** Schedules an internal callback at absolute time `at` (never before now). */
   scheduleAt<A>(at: number, callback: EventCallback<A>, arg: A): void {
     this.activity++;
-    this.queue.push(at > this.current ? at : this.current, callback, arg, 0);
+    let time = this.current;
+    if (at > time) time = at;
+    this.queue.push(time, callback, arg, 0);
   }
 
   /**
@@ -205,7 +213,7 @@ export class Simulator {
    */
   timer<A>(delayMs: number, callback: EventCallback<A>, arg: A, wakes = false): TimerHandle {
     this.activity++;
-    const at = this.current + (delayMs > 0 ? delayMs : 0);
+    const at = this.current + nonNegative(delayMs);
     const slot = this.queue.push(at, callback, arg, wakes ? EVENT_WAKES : 0);
     return new SimTimer(this.queue, slot, this.queue.generation(slot));
   }
@@ -227,7 +235,6 @@ export class Simulator {
    */
   skewedClock(offsetMs = 0, driftPpm = 0): SkewedClock {
     const start = this.current;
-    // biome-ignore lint/complexity/noUselessThisAlias: the clock object needs its own `this`.
     const sim = this;
     return {
       offsetMs,
