@@ -15,6 +15,8 @@ import {
   type Unavailable,
 } from './types.js';
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 interface Entry<T> {
   readonly label: string;
   readonly role: 'keel' | 'anchor' | 'limit';
@@ -85,6 +87,8 @@ export async function runTimeCase(
     }
     const entry = runnable[slot.contender]!;
     for (let s = 0; s < config.samplesPerRound; s++) {
+      // Let timers and other macrotasks run between samples, as they would in an application.
+      await yieldToEventLoop();
       samples.get(entry.label)!.push(await timeBatch(loops[slot.contender]!, sizes[slot.contender]!));
     }
   }
