@@ -157,6 +157,63 @@ describe('bulkhead', () => {
     expect(pool.executing).toBe(0);
   });
 
+  it('gives the permit back when the caller aborts between admission and start', async () => {
+    const pool = bulkhead({ maxConcurrent: 1, maxQueue: 1 });
+    const gate = deferred();
+    const running = pool.execute(() => gate.promise);
+    const controller = new AbortController();
+    let ran = false;
+    const waiting = pool.execute(
+      () => {
+        ran = true;
+      },
+      { signal: controller.signal },
+    );
+    // The release hands the permit over synchronously; abort before the waiter resumes.
+    pool.onRelease(() => controller.abort(new Error('changed my mind')));
+    gate.resolve('a');
+    await running;
+    await expect(waiting).rejects.toThrow('changed my mind');
+    expect(ran).toBe(false);
+    expect(pool.stats()).toMatchObject({ executing: 0, queued: 0 });
+  });
+
+  it('removes its abort listener once a waiter is admitted or gives up', async () => {
+    const clock = new VirtualClock();
+    const pool = bulkhead({ maxConcurrent: 1, maxQueue: 2, queueTimeoutMs: 10, clock });
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const watched = (): AbortSignal => {
+      const signal = new AbortController().signal;
+      const add = signal.addEventListener.bind(signal);
+      const remove = signal.removeEventListener.bind(signal);
+      signal.addEventListener = ((type: string, listener: EventListener) => {
+        added.push(listener);
+        add(type, listener);
+      }) as never;
+      signal.removeEventListener = ((type: string, listener: EventListener) => {
+        removed.push(listener);
+        remove(type, listener);
+      }) as never;
+      return signal;
+    };
+    const gate = deferred();
+    const second = deferred();
+    const running = pool.execute(() => gate.promise);
+    const admitted = pool.execute(() => second.promise, { signal: watched() });
+    const timedOut = track(pool.execute(() => 'never', { signal: watched() }));
+    clock.advance(5);
+    gate.resolve('a');
+    await running;
+    clock.advance(10);
+    await flushMicrotasks();
+    expect(isBulkheadQueueTimeoutError(timedOut.error)).toBe(true);
+    second.resolve('b');
+    await admitted;
+    expect(added.length).toBe(2);
+    expect(removed).toEqual(added);
+  });
+
   it('rejects an already aborted call without taking a permit', async () => {
     const pool = bulkhead({ maxConcurrent: 1 });
     const controller = new AbortController();
