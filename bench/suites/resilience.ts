@@ -1,6 +1,12 @@
 // The resilience suite: Keel's policies against cockatiel, opossum and p-retry on identical
 // workloads with equivalent settings, plus the bare `await fn()` each policy wraps.
 
+import { bulkhead as keelBulkhead } from '@keel/core/bulkhead';
+import {
+  consecutiveFailures,
+  isBrokenCircuitError,
+  circuitBreaker as keelCircuitBreaker,
+} from '@keel/core/circuit-breaker';
 import { timeout as keelTimeout } from '@keel/core/timeout';
 import {
   BrokenCircuitError,
@@ -65,6 +71,10 @@ function cockatielBreaker(halfOpenAfter = HALF_OPEN_AFTER_MS) {
   return circuitBreaker(handleAll, { halfOpenAfter, breaker: new ConsecutiveBreaker(5) });
 }
 
+function keelBreaker(breakDurationMs = HALF_OPEN_AFTER_MS) {
+  return keelCircuitBreaker({ breaker: consecutiveFailures(5), breakDurationMs });
+}
+
 function cockatielPipeline() {
   return wrap(retry(handleAll, { maxAttempts: 3 }), cockatielBreaker(), cockatielTimeout());
 }
@@ -113,7 +123,7 @@ async function tripped(run: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 5; i++) await run().catch(() => undefined);
 }
 
-const keelPending: Unavailable = { unavailable: 'Keel module not available' };
+const keelPending: Unavailable = { unavailable: '@keel/core/retry not available yet' };
 
 function cases(): BenchCase[] {
   return [
@@ -150,7 +160,10 @@ function cases(): BenchCase[] {
       kind: 'time',
       name: 'closed circuit breaker (opens after 5 consecutive failures; opossum: 50 % of >= 5 calls, no timeout), success path',
       note: 'opossum options: timeout false, rollingPercentilesEnabled false, enableSnapshots false, volumeThreshold 5, errorThresholdPercentage 50, resetTimeout 30 s (it has no consecutive-failure breaker).',
-      keel: keelPending,
+      keel: contender(() => {
+        const breaker = keelBreaker();
+        return checked(() => breaker.execute(ignoresSignal));
+      }),
       anchors: {
         [COCKATIEL]: contender(() => {
           const breaker = cockatielBreaker();
@@ -193,7 +206,7 @@ function cases(): BenchCase[] {
       name: 'memory per closed circuit breaker, 10,000 breakers (consecutive 5; opossum as in the closed-breaker case)',
       note: 'opossum also starts an unref()ed interval timer per breaker for its rolling window.',
       count: 10_000,
-      keel: keelPending,
+      keel: { create: () => keelBreaker() },
       anchors: {
         [COCKATIEL]: { create: () => cockatielBreaker() },
         [OPOSSUM]: { create: () => opossumBreaker(ignoresSignal) },
@@ -217,7 +230,10 @@ function cases(): BenchCase[] {
     {
       kind: 'time',
       name: 'bulkhead alone (limit 10, no queue), success path',
-      keel: keelPending,
+      keel: contender(() => {
+        const policy = keelBulkhead({ maxConcurrent: 10, maxQueue: 0 });
+        return checked(() => policy.execute(ignoresSignal));
+      }),
       anchors: {
         [COCKATIEL]: contender(() => {
           const policy = bulkhead(10, 0);
@@ -257,13 +273,27 @@ function openCircuitCases(): BenchCase[] {
     {
       kind: 'time',
       name: 'open-circuit rejection, Keel throw mode (execute rejects with BrokenCircuitError) vs anchors rejecting',
-      keel: keelPending,
+      keel: contender(async () => {
+        const breaker = keelBreaker(STAYS_OPEN_MS);
+        await tripped(() => breaker.execute(fails));
+        if (breaker.state.kind !== 'open') throw new Error('Keel breaker did not open');
+        return checked(() => rejectsWith(() => breaker.execute(ignoresSignal), isBrokenCircuitError));
+      }),
       anchors,
     },
     {
       kind: 'time',
       name: 'open-circuit rejection, Keel result mode (returns a failure Outcome) vs anchors rejecting',
-      keel: keelPending,
+      keel: contender(async () => {
+        const breaker = keelBreaker(STAYS_OPEN_MS);
+        await tripped(() => breaker.execute(fails));
+        return checked(async () => {
+          const outcome = await breaker.executeResult(ignoresSignal);
+          if (outcome.ok || !isBrokenCircuitError(outcome.error))
+            throw new Error('expected a refusal outcome');
+          return 1;
+        });
+      }),
       anchors,
     },
   ];
