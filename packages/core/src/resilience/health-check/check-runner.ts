@@ -23,13 +23,24 @@ export interface CheckOutcome {
   readonly durationMs: number;
 }
 
-/** Renders an error as a short output string, keeping the error's name when it is informative. */
+/**
+ * Renders an error as a short output string, keeping the error's name when it is informative.
+ * Socket errors in Node.js are often `AggregateError`s with an empty message (one error per
+ * address tried), so their inner messages, or the error code, are used instead.
+ * @internal
+ */
 export function errorOutput(error: unknown): string {
-  if (error instanceof Error) {
-    const message = error.message || String(error);
-    return error.name && error.name !== 'Error' ? `${error.name}: ${message}` : message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  let message = error.message;
+  const inner = (error as { errors?: unknown }).errors;
+  if (!message && Array.isArray(inner) && inner.length > 0)
+    message = [...new Set(inner.map((e) => (e instanceof Error ? e.message : String(e))))].join('; ');
+  const code = (error as { code?: unknown }).code;
+  if (!message && typeof code === 'string') message = code;
+  if (!message) return error.name || 'Error';
+  return error.name && error.name !== 'Error' && error.name !== 'AggregateError'
+    ? `${error.name}: ${message}`
+    : message;
 }
 
 function detail(

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../../errors/index.js';
-import { check, checkKnownKeys } from '../../options/index.js';
+import { check } from '../../options/index.js';
 import type { HealthCheck, HealthCheckOptions } from './health-check.js';
-import { validateHealthCheckOptions } from './health-check.js';
+import { takeHealthCheckOptions } from './health-check.js';
 import type { HealthStatus } from './types.js';
 
 /**
@@ -71,25 +71,14 @@ export function circuitBreakerHealthCheck(
   breaker: CircuitStateSource,
   options: CircuitBreakerHealthCheckOptions = {},
 ): HealthCheck {
-  check.object('options', options);
-  checkKnownKeys('options', options, [
-    'name',
-    'componentId',
-    'openStatus',
-    'halfOpenStatus',
-    'timeoutMs',
-    'critical',
-    'probes',
-    'cacheMs',
-    'refreshMs',
-  ]);
+  const tuning = takeHealthCheckOptions(options, ['name', 'componentId', 'openStatus', 'halfOpenStatus']);
   if (check.object('breaker', breaker) === undefined)
     throw new InvalidOptionError('breaker', breaker, 'an object with a state');
   const name = check.string('name', options.name, DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS.name);
   const openStatus = check.oneOf('openStatus', options.openStatus, 'warn', STATUSES);
   const halfOpenStatus = check.oneOf('halfOpenStatus', options.halfOpenStatus, 'warn', STATUSES);
-  const { name: _n, componentId, openStatus: _o, halfOpenStatus: _h, ...tuning } = options;
-  validateHealthCheckOptions('options', tuning);
+  const componentId =
+    options.componentId === undefined ? undefined : check.string('componentId', options.componentId);
   return {
     cacheMs: DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS.cacheMs,
     ...tuning,

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInvalidOptionError } from '../../errors/index.js';
 import type { HealthCheck } from './health-check.js';
-import {
-  DEFAULT_HEALTH_CHECK_OPTIONS,
-  resolveHealthCheck,
-  validateHealthCheckOptions,
-} from './health-check.js';
+import { DEFAULT_HEALTH_CHECK_OPTIONS, resolveHealthCheck, takeHealthCheckOptions } from './health-check.js';
 
 const ok: HealthCheck = { name: 'db', check: () => undefined };
 
@@ -64,8 +60,14 @@ describe('resolveHealthCheck', () => {
   });
 
   it('rejects unknown tuning keys for adapters', () => {
-    expect(fieldOf(() => validateHealthCheckOptions('options', { cacheMs: 5 }))).toBeUndefined();
-    expect(fieldOf(() => validateHealthCheckOptions('options', { cache: 5 } as never))).toBe('options.cache');
+    expect(takeHealthCheckOptions({ host: 'h', cacheMs: 5, critical: undefined }, ['host'])).toEqual({
+      cacheMs: 5,
+    });
+    expect(takeHealthCheckOptions(undefined, [])).toEqual({});
+    expect(fieldOf(() => takeHealthCheckOptions({ cache: 5 }, ['host']))).toBe('options.cache');
+    expect(fieldOf(() => takeHealthCheckOptions({ timeoutMs: -1 }, []))).toBe('timeoutMs');
+    expect(fieldOf(() => takeHealthCheckOptions({ probes: ['x'] }, []))).toBe('probes[0]');
+    expect(fieldOf(() => takeHealthCheckOptions(4 as never, []))).toBe('options');
   });
 
   it('rejects badly typed definitions at compile time', () => {

@@ -137,14 +137,36 @@ function resolveProbes(field: string, value: unknown): ReadonlySet<ProbeKind> {
   return new Set(value as ProbeKind[]);
 }
 
+const noop: CheckFunction = () => undefined;
+
 /**
- * Validates the shared tuning options (for adapters that accept them) and rejects unknown keys.
- * @internal
+ * For factories that build a {@link HealthCheck} from their own options plus the shared
+ * tuning: rejects keys that are neither `ownKeys` nor tuning keys, validates the tuning values
+ * (errors name the bare field, such as `timeoutMs`) and returns only the tuning fields that
+ * were given.
+ *
+ * @example
+ * ```ts
+ * import { takeHealthCheckOptions } from '@keel/core/health-check';
+ * const tuning = takeHealthCheckOptions({ host: 'db', timeoutMs: 300 }, ['host']);
+ * console.log(tuning); // { timeoutMs: 300 }
+ * ```
+ * @category Health
  */
-export function validateHealthCheckOptions(scope: string, options: HealthCheckOptions | undefined): void {
-  if (options === undefined) return;
-  check.object(scope, options);
-  checkKnownKeys(scope, options, OPTION_KEYS);
+export function takeHealthCheckOptions(
+  options: object | undefined,
+  ownKeys: readonly string[],
+): HealthCheckOptions {
+  if (options === undefined) return {};
+  check.object('options', options);
+  checkKnownKeys('options', options, [...ownKeys, ...OPTION_KEYS]);
+  const tuning: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) tuning[key] = value;
+  }
+  resolveHealthCheck('', { name: 'options', check: noop, ...tuning });
+  return tuning as HealthCheckOptions;
 }
 
 /**
@@ -159,38 +181,39 @@ export function resolveHealthCheck(
   check.object(scope, definition);
   if (definition === undefined) throw new InvalidOptionError(scope, definition, 'a health check');
   checkKnownKeys(scope, definition, CHECK_KEYS);
-  const name = check.string(`${scope}.name`, definition.name);
-  const measurement = optionalString(`${scope}.measurement`, definition.measurement);
-  const checkFn = check.func<CheckFunction>(`${scope}.check`, definition.check);
-  if (checkFn === undefined) throw new InvalidOptionError(`${scope}.check`, undefined, 'a function');
+  const at = (field: string): string => (scope === '' ? field : `${scope}.${field}`);
+  const name = check.string(at('name'), definition.name);
+  const measurement = optionalString(at('measurement'), definition.measurement);
+  const checkFn = check.func<CheckFunction>(at('check'), definition.check);
+  if (checkFn === undefined) throw new InvalidOptionError(at('check'), undefined, 'a function');
   const refreshMs =
     definition.refreshMs ?? defaults.refreshMs ?? DEFAULT_HEALTH_CHECK_OPTIONS.refreshMs ?? undefined;
   return {
     name,
     measurement,
     key: measurement === undefined ? name : `${name}:${measurement}`,
-    componentId: optionalString(`${scope}.componentId`, definition.componentId),
-    componentType: optionalString(`${scope}.componentType`, definition.componentType),
-    observedUnit: optionalString(`${scope}.observedUnit`, definition.observedUnit),
+    componentId: optionalString(at('componentId'), definition.componentId),
+    componentType: optionalString(at('componentType'), definition.componentType),
+    observedUnit: optionalString(at('observedUnit'), definition.observedUnit),
     check: checkFn,
     timeoutMs: check.duration(
-      `${scope}.timeoutMs`,
+      at('timeoutMs'),
       definition.timeoutMs ?? defaults.timeoutMs,
       DEFAULT_HEALTH_CHECK_OPTIONS.timeoutMs,
       { above: 0, allowInfinity: true },
     ),
     critical: check.boolean(
-      `${scope}.critical`,
+      at('critical'),
       definition.critical ?? defaults.critical,
       DEFAULT_HEALTH_CHECK_OPTIONS.critical,
     ),
-    probes: resolveProbes(`${scope}.probes`, definition.probes ?? defaults.probes),
+    probes: resolveProbes(at('probes'), definition.probes ?? defaults.probes),
     cacheMs: check.duration(
-      `${scope}.cacheMs`,
+      at('cacheMs'),
       definition.cacheMs ?? defaults.cacheMs,
       DEFAULT_HEALTH_CHECK_OPTIONS.cacheMs,
     ),
     refreshMs:
-      refreshMs === undefined ? undefined : check.duration(`${scope}.refreshMs`, refreshMs, 0, { above: 0 }),
+      refreshMs === undefined ? undefined : check.duration(at('refreshMs'), refreshMs, 0, { above: 0 }),
   };
 }

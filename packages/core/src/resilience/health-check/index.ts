@@ -7,7 +7,7 @@ export {
 export type { FetchHealthHandler } from './fetch-handler.js';
 export { createFetchHealthHandler } from './fetch-handler.js';
 export type { CheckFunction, HealthCheck, HealthCheckOptions } from './health-check.js';
-export { DEFAULT_HEALTH_CHECK_OPTIONS } from './health-check.js';
+export { DEFAULT_HEALTH_CHECK_OPTIONS, takeHealthCheckOptions } from './health-check.js';
 export type {
   CheckCompleted,
   DrainOptions,
