@@ -145,7 +145,7 @@ export class TimeWindow implements TripPolicy {
       for (let at = 0; at < data.length; at += STRIDE) {
         if (data[at + 1] === 0) continue;
         buckets.push({
-          ageMs: now - data[at]! * this.bucketMs,
+          ageMs: (this.current - data[at]!) * this.bucketMs,
           calls: data[at + 1]!,
           failures: data[at + 2]!,
           slowCalls: data[at + 3]!,
@@ -164,8 +164,8 @@ export class TimeWindow implements TripPolicy {
     this.slide(now);
     const data = this.data!;
     for (const bucket of parsed) {
-      // Re-cut on this clock: a bucket lands where its start falls, or is dropped if expired.
-      const index = Math.floor((now - bucket.ageMs) / this.bucketMs);
+      // Bucket ages count from the newest bucket, so buckets keep their places on any clock.
+      const index = this.current - Math.round(bucket.ageMs / this.bucketMs);
       if (index <= this.current - this.buckets || index > this.current) continue;
       const at = this.slot(index);
       data[at + 1]! += bucket.calls;
