@@ -1,6 +1,7 @@
 // `npm run bench` runs every suite; `npm run bench -- <suite> [...]` runs the named ones.
 // KEEL_BENCH_SMOKE=1 makes a quick run that only proves every case still works.
 import { configFromEnv } from './harness/config.js';
+import { writeBenchmarksDocument } from './harness/document.js';
 import { Progress } from './harness/progress.js';
 import { runSuite } from './harness/runner.js';
 import { suites } from './suites/index.js';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     const suite = await suites[name]!();
     await runSuite(suite, config, progress);
   }
+  if (!config.smoke) process.stdout.write(`updated ${writeBenchmarksDocument()}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, FULL_CONFIG, SMOKE_CONFIG } from './config.js';
+import { benchmarksDocument, readResults } from './document.js';
 import { formatTable, markdownTable, resultsPath, suiteResult, summarise, writeResults } from './report.js';
 import { interleave } from './schedule.js';
 import { median, quantile, relativeSpread, roundFigure } from './stats.js';
@@ -78,6 +79,15 @@ describe('results', () => {
     expect(result.unavailable).toEqual({ 'missing@2': 'not installed' });
   });
 
+  it('judges declared targets against the measured speedup', () => {
+    const result = summarise({ ...samples, targets: { 'anchor@1': 10, 'missing@2': 2 } });
+    expect(result.targets).toEqual({
+      'anchor@1': { atLeast: 10, met: true },
+      'missing@2': { atLeast: 2, met: null },
+    });
+    expect(summarise({ ...samples, targets: { 'anchor@1': 11 } }).targets?.['anchor@1']?.met).toBe(false);
+  });
+
   it('reports an unavailable Keel side as null with its reason and no speedups', () => {
     const result = summarise({ ...samples, keel: 'module missing' });
     expect(result.keel).toBeNull();
@@ -93,7 +103,17 @@ describe('results', () => {
       expect(path).toBe(join(dir, 'demo.json'));
       expect(resultsPath('demo', true, dir)).toBe(join(dir, 'demo.smoke.json'));
       const written = JSON.parse(readFileSync(path, 'utf8'));
-      expect(Object.keys(written)).toEqual(['suite', 'node', 'cpu', 'cores', 'date', 'smoke', 'cases']);
+      expect(Object.keys(written)).toEqual([
+        'suite',
+        'node',
+        'cpu',
+        'cores',
+        'date',
+        'command',
+        'smoke',
+        'cases',
+      ]);
+      expect(written.command).toBe('npm run bench -- demo');
       expect(written.node).toBe(process.version);
       expect(written.date).toBe('1970-01-01T00:00:00.000Z');
       expect(written.cases[0]).toMatchObject({
@@ -105,6 +125,12 @@ describe('results', () => {
       });
       expect(formatTable(result)).toContain('Keel 10x faster');
       expect(markdownTable(result)).toContain('10x vs anchor@1');
+      writeResults(suiteResult('demo', [summarise(samples)], true), dir);
+      expect(readResults(dir).map((item) => item.suite)).toEqual(['demo']);
+      const document = benchmarksDocument(readResults(dir));
+      expect(document).toContain('## demo');
+      expect(document).toContain('`npm run bench -- demo`');
+      expect(document).toContain(`Node ${process.version}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ export interface CaseSamples {
   readonly name: string;
   readonly unit: CaseResult['unit'];
   readonly note?: string;
+  readonly targets?: Readonly<Record<string, number>>;
   /** Keel's samples, or the reason Keel could not run. */
   readonly keel: readonly number[] | string;
   /** Anchors' samples (or reasons), in display order. */
@@ -42,6 +43,12 @@ export function summarise(samples: CaseSamples): CaseResult {
     anchors[label] = roundFigure(median(values));
     spread[label] = roundFigure(relativeSpread(values));
   }
+  const targets: NonNullable<CaseResult['targets']> = {};
+  for (const [label, atLeast] of Object.entries(samples.targets ?? {})) {
+    const ratio = speedup[label];
+    // Judged on the rounded ratio, the figure a reader sees.
+    targets[label] = { atLeast, met: ratio === undefined ? null : ratio >= atLeast };
+  }
   return {
     name: samples.name,
     unit: samples.unit,
@@ -49,6 +56,7 @@ export function summarise(samples: CaseSamples): CaseResult {
     anchors,
     speedup,
     spread,
+    ...(Object.keys(targets).length > 0 ? { targets } : {}),
     ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
     ...(samples.note ? { note: samples.note } : {}),
   };
@@ -66,8 +74,9 @@ export function suiteResult(
   cases: CaseResult[],
   smoke: boolean,
   date = new Date(),
+  command = `${smoke ? 'KEEL_BENCH_SMOKE=1 ' : ''}npm run bench -- ${suite}`,
 ): SuiteResult {
-  return { suite, ...machine(), date: date.toISOString(), smoke, cases };
+  return { suite, ...machine(), date: date.toISOString(), command, smoke, cases };
 }
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
@@ -101,6 +110,16 @@ function verdict(ratio: number | undefined, unit: CaseResult['unit']): string {
   return ratio >= 1 ? `Keel ${ratio}x ${better}` : `Keel ${roundFigure(1 / ratio)}x ${worse}`;
 }
 
+/** One line per declared target: the goal, the measured ratio and whether it was met. */
+export function targetLines(item: CaseResult): string[] {
+  return Object.entries(item.targets ?? {}).map(([label, target]) => {
+    const measured = item.speedup[label];
+    const verdictText =
+      target.met === null ? 'not judged (Keel did not run)' : target.met ? 'met' : 'NOT met';
+    return `target >= ${target.atLeast}x vs ${label}: ${verdictText}${measured === undefined ? '' : ` (measured ${measured}x)`}`;
+  });
+}
+
 /** The plain-text table printed at the end of a run. */
 export function formatTable(result: SuiteResult): string {
   const lines: string[] = [
@@ -132,6 +151,7 @@ export function formatTable(result: SuiteResult): string {
         `   ${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padEnd(widths[2]!)}  ${row[3]}`.trimEnd(),
       );
     }
+    for (const line of targetLines(item)) lines.push(`   ${line}`);
     if (item.note) lines.push(`   note: ${item.note}`);
   }
   return lines.join('\n');
@@ -140,8 +160,8 @@ export function formatTable(result: SuiteResult): string {
 /** A Markdown table of a suite's results, for BENCHMARKS.md. */
 export function markdownTable(result: SuiteResult): string {
   const lines = [
-    '| # | Case | Unit | Keel | Anchors and limits (median) | Keel speedup |',
-    '|---|---|---|---:|---|---|',
+    '| # | Case | Unit | Keel | Anchors and limits (median) | Keel speedup | Targets |',
+    '|---|---|---|---:|---|---|---|',
   ];
   for (const [index, item] of result.cases.entries()) {
     const keel = item.keel === null ? 'not available' : item.keel.toLocaleString('en-US');
@@ -151,7 +171,10 @@ export function markdownTable(result: SuiteResult): string {
     const speedups = Object.entries(item.speedup)
       .map(([label, ratio]) => `${ratio}x vs ${label}`)
       .join('<br>');
-    lines.push(`| ${index + 1} | ${item.name} | ${item.unit} | ${keel} | ${anchors} | ${speedups || '–'} |`);
+    const targets = targetLines(item).join('<br>');
+    lines.push(
+      `| ${index + 1} | ${item.name} | ${item.unit} | ${keel} | ${anchors} | ${speedups || '–'} | ${targets || '–'} |`,
+    );
   }
   return lines.join('\n');
 }

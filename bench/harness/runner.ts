@@ -48,6 +48,7 @@ function collect(
     name: item.name,
     unit,
     ...(item.note ? { note: item.note } : {}),
+    ...(item.targets ? { targets: item.targets } : {}),
     keel: samplesOf(all[0]!),
     anchors: all
       .filter((entry) => entry.role === 'anchor')

@@ -29,6 +29,8 @@ export interface TimeCase {
   readonly name: string;
   /** Anything a reader needs to interpret the figures (printed under the table, kept in the JSON). */
   readonly note?: string;
+  /** Goals: the least speedup Keel should reach against an anchor, keyed by anchor label. */
+  readonly targets?: Readonly<Record<string, number>>;
   readonly keel: TimedContender | Unavailable;
   /** Keyed by `package@version`. */
   readonly anchors: Readonly<Record<string, TimedContender | Unavailable>>;
@@ -41,6 +43,7 @@ export interface MemoryCase {
   readonly kind: 'memory';
   readonly name: string;
   readonly note?: string;
+  readonly targets?: Readonly<Record<string, number>>;
   /** How many instances are created and kept alive per measurement. */
   readonly count: number;
   readonly keel: MemoryContender | Unavailable;
@@ -67,6 +70,8 @@ export interface CaseResult {
   readonly speedup: Record<string, number>;
   /** Interquartile range over the median, per contender ("keel" and anchor labels). */
   readonly spread?: Record<string, number>;
+  /** Declared goals and whether this run met them, keyed by anchor label. */
+  readonly targets?: Record<string, { readonly atLeast: number; readonly met: boolean | null }>;
   /** Why a contender is missing, keyed as above. */
   readonly unavailable?: Record<string, string>;
   readonly note?: string;
@@ -79,6 +84,8 @@ export interface SuiteResult {
   readonly cpu: string;
   readonly cores: number;
   readonly date: string;
+  /** The command that produced the file. */
+  readonly command: string;
   readonly smoke: boolean;
   readonly cases: CaseResult[];
 }

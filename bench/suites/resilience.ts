@@ -130,6 +130,7 @@ function cases(): BenchCase[] {
     {
       kind: 'time',
       name: 'retry(3)+breaker(consecutive 5)+timeout(1 s, cooperative, no abort on return) pipeline, success path, fn ignores its signal',
+      targets: { [COCKATIEL]: 10 },
       keel: keelPending,
       anchors: {
         [COCKATIEL]: contender(() => {
@@ -160,6 +161,7 @@ function cases(): BenchCase[] {
       kind: 'time',
       name: 'closed circuit breaker (opens after 5 consecutive failures; opossum: 50 % of >= 5 calls, no timeout), success path',
       note: 'opossum options: timeout false, rollingPercentilesEnabled false, enableSnapshots false, volumeThreshold 5, errorThresholdPercentage 50, resetTimeout 30 s (it has no consecutive-failure breaker).',
+      targets: { [COCKATIEL]: 2, [OPOSSUM]: 5 },
       keel: contender(() => {
         const breaker = keelBreaker();
         return checked(() => breaker.execute(ignoresSignal));
