@@ -11,6 +11,13 @@ import {
 /**
  * What the protected function produced, as handed to a fallback handler: an error it threw
  * (or rejected with), or a value it returned that `handleResult` flagged.
+ * @example
+ * ```ts
+ * import type { FallbackOutcome } from '@keel/core/fallback';
+ * const describe = (outcome: FallbackOutcome) =>
+ *   outcome.kind === 'error' ? `failed: ${String(outcome.error)}` : `rejected result: ${String(outcome.value)}`;
+ * console.log(describe({ kind: 'result', value: null }));
+ * ```
  * @category Resilience
  */
 export type FallbackOutcome =
@@ -21,12 +28,32 @@ export type FallbackOutcome =
  * Produces the replacement value from the outcome and the context the fallback ran in (its
  * `signal` and `deadline` still apply). May be synchronous or asynchronous; if it throws, that
  * error is what the caller gets.
+ * @example
+ * ```ts
+ * import { fallback, type FallbackHandler } from '@keel/core/fallback';
+ * const lastKnown = new Map<string, number>([['EUR', 1.08]]);
+ * const fromCache: FallbackHandler<number> = (outcome) => {
+ *   const rate = lastKnown.get('EUR');
+ *   if (rate === undefined) throw outcome.kind === 'error' ? outcome.error : new Error('no rate');
+ *   return rate;
+ * };
+ * console.log(typeof fallback(fromCache).execute);
+ * ```
  * @category Resilience
  */
 export type FallbackHandler<R> = (outcome: FallbackOutcome, context: ExecuteContext) => R | PromiseLike<R>;
 
 /**
  * Options of {@link fallback}.
+ * @example
+ * ```ts
+ * import { fallback, type FallbackOptions } from '@keel/core/fallback';
+ * const options: FallbackOptions = {
+ *   handleError: (error) => error instanceof Error && error.name === 'TimeoutError',
+ *   handleResult: (value) => value === undefined,
+ * };
+ * console.log(typeof fallback('n/a', options).execute);
+ * ```
  * @category Resilience
  */
 export interface FallbackOptions {
@@ -51,6 +78,11 @@ export interface FallbackOptions {
 
 /**
  * Defaults of {@link FallbackOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_FALLBACK_OPTIONS } from '@keel/core/fallback';
+ * console.log(DEFAULT_FALLBACK_OPTIONS.handleCallerAbort); // false
+ * ```
  * @category Resilience
  */
 export const DEFAULT_FALLBACK_OPTIONS = Object.freeze({
@@ -63,6 +95,12 @@ const KNOWN_OPTIONS = ['handleError', 'handleResult', 'handleCallerAbort'] as co
 
 /**
  * Emitted each time the fallback replaces an outcome, before the handler runs.
+ * @example
+ * ```ts
+ * import { fallback, type FallbackEvent } from '@keel/core/fallback';
+ * const report = ({ outcome, attempt }: FallbackEvent) => console.warn(`fallback (${outcome.kind}) on attempt ${attempt}`);
+ * fallback(0).onFallback(report);
+ * ```
  * @category Resilience
  */
 export interface FallbackEvent {

@@ -4,6 +4,13 @@ import { check, checkKnownKeys } from '../../options/index.js';
 
 /**
  * Options of a {@link HedgingBudget}.
+ * @example
+ * ```ts
+ * import { hedging, type HedgingBudgetOptions } from '@keel/core/hedging';
+ * const fivePercent: HedgingBudgetOptions = { ratio: 0.05, minPerSecond: 0.5, maxTokens: 20 };
+ * const policy = hedging({ delay: 80, budget: fivePercent });
+ * console.log(typeof policy.execute);
+ * ```
  * @category Resilience
  */
 export interface HedgingBudgetOptions {
@@ -27,6 +34,12 @@ export interface HedgingBudgetOptions {
 
 /**
  * Defaults of {@link HedgingBudgetOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_HEDGING_BUDGET_OPTIONS, HedgingBudget } from '@keel/core/hedging';
+ * const stricter = new HedgingBudget({ ...DEFAULT_HEDGING_BUDGET_OPTIONS, ratio: 0.02 });
+ * console.log(stricter.maxTokens); // 10
+ * ```
  * @category Resilience
  */
 export const DEFAULT_HEDGING_BUDGET_OPTIONS = Object.freeze({ ratio: 0.1, minPerSecond: 1, maxTokens: 10 });
@@ -117,7 +130,7 @@ export class HedgingBudget {
   }
 }
 
-/** Validates an optional clock option. */
+/** Validates an optional clock option. @internal */
 export function checkClock(field: string, value: unknown): Clock {
   if (value === undefined) return systemClock;
   const clock = value as Partial<Clock> | null;

@@ -17,7 +17,15 @@ import { LatencyWindow } from './latency-window.js';
 
 /**
  * A hedge delay that follows observed latency: the given percentile of recent successful
- * attempts, so only the slowest calls are hedged.
+ * attempts, so only the slowest calls are hedged. Samples are the latencies of winning
+ * attempts, each timed from its own launch; losers are cut short (their latency is unknown) and
+ * failures are often fast, so neither is counted.
+ * @example
+ * ```ts
+ * import { hedging, type HedgingPercentileDelay } from '@keel/core/hedging';
+ * const p95: HedgingPercentileDelay = { percentile: 0.95, windowSize: 200, minSamples: 50 };
+ * console.log(hedging({ delay: p95 }).currentDelay()); // 2000 until 50 samples are in
+ * ```
  * @category Resilience
  */
 export interface HedgingPercentileDelay {
@@ -35,6 +43,16 @@ export interface HedgingPercentileDelay {
 
 /**
  * Options of {@link hedging}.
+ * @example
+ * ```ts
+ * import { hedging, type HedgingOptions } from '@keel/core/hedging';
+ * const options: HedgingOptions = {
+ *   maxHedgedAttempts: 2,
+ *   delay: { percentile: 0.9, initialDelayMs: 300 },
+ *   handleError: (error) => !(error instanceof TypeError),
+ * };
+ * console.log(hedging(options).currentDelay()); // 300
+ * ```
  * @category Resilience
  */
 export interface HedgingOptions {
@@ -71,6 +89,12 @@ export interface HedgingOptions {
 
 /**
  * Defaults of {@link HedgingOptions} and {@link HedgingPercentileDelay}.
+ * @example
+ * ```ts
+ * import { DEFAULT_HEDGING_OPTIONS, hedging } from '@keel/core/hedging';
+ * const twiceAsEager = hedging({ delay: DEFAULT_HEDGING_OPTIONS.delay / 2 });
+ * console.log(twiceAsEager.currentDelay()); // 1000
+ * ```
  * @category Resilience
  */
 export const DEFAULT_HEDGING_OPTIONS = Object.freeze({
@@ -82,7 +106,7 @@ export const DEFAULT_HEDGING_OPTIONS = Object.freeze({
   minDelayMs: 0,
 });
 
-/** Polly caps hedged attempts at 10 as well: beyond that hedging is a load generator. */
+/** Polly's hedging strategy accepts 1 to 10 hedged attempts (pollydocs.org); more is a load generator. */
 const MAX_HEDGED_ATTEMPTS = 10;
 const KNOWN_OPTIONS = [
   'maxHedgedAttempts',
@@ -102,6 +126,12 @@ const KNOWN_DELAY_OPTIONS = [
 
 /**
  * Emitted when a hedged attempt is launched.
+ * @example
+ * ```ts
+ * import { hedging, type HedgeEvent } from '@keel/core/hedging';
+ * const log = (event: HedgeEvent) => console.log(`hedge ${event.attempt} (${event.trigger}) after ${event.delay} ms`);
+ * hedging({ delay: 50 }).onHedge(log);
+ * ```
  * @category Resilience
  */
 export interface HedgeEvent {
@@ -115,6 +145,14 @@ export interface HedgeEvent {
 
 /**
  * Emitted when an attempt succeeds and so decides the call.
+ * @example
+ * ```ts
+ * import { hedging, type HedgeWinEvent } from '@keel/core/hedging';
+ * let hedgeWins = 0;
+ * const count = ({ attempt }: HedgeWinEvent) => { if (attempt > 1) hedgeWins++; };
+ * hedging({ delay: 50 }).onWin(count);
+ * console.log(hedgeWins);
+ * ```
  * @category Resilience
  */
 export interface HedgeWinEvent {
@@ -128,6 +166,12 @@ export interface HedgeWinEvent {
 
 /**
  * Emitted when a hedge was due but the budget refused it.
+ * @example
+ * ```ts
+ * import { hedging, type HedgeBudgetExhaustedEvent } from '@keel/core/hedging';
+ * const warn = ({ attempt }: HedgeBudgetExhaustedEvent) => console.warn(`hedge ${attempt} suppressed`);
+ * hedging({ delay: 50, budget: { ratio: 0.05 } }).onBudgetExhausted(warn);
+ * ```
  * @category Resilience
  */
 export interface HedgeBudgetExhaustedEvent {
@@ -135,6 +179,19 @@ export interface HedgeBudgetExhaustedEvent {
   readonly attempt: number;
   /** What would have launched it. */
   readonly trigger: 'delay' | 'failure';
+}
+
+/** What a call needs from its policy; kept off the public surface. */
+interface HedgingCore {
+  readonly clock: Clock;
+  readonly maxAttempts: number;
+  readonly hedgeOnFailure: boolean;
+  readonly handleError: ((error: unknown) => boolean) | undefined;
+  readonly budget: HedgingBudget | undefined;
+  readonly hedges: EventEmitter<HedgeEvent>;
+  readonly wins: EventEmitter<HedgeWinEvent>;
+  readonly refusals: EventEmitter<HedgeBudgetExhaustedEvent>;
+  recordLatency(ms: number): void;
 }
 
 interface DelayRule {
@@ -160,21 +217,13 @@ interface DelayRule {
  * @category Resilience
  */
 export class HedgingPolicy implements Policy {
-  /** @internal */ readonly hedgeEmitter = new EventEmitter<HedgeEvent>();
-  /** @internal */ readonly winEmitter = new EventEmitter<HedgeWinEvent>();
-  /** @internal */ readonly budgetEmitter = new EventEmitter<HedgeBudgetExhaustedEvent>();
+  private readonly core: HedgingCore;
   /** Fires when a hedged attempt launches. */
-  readonly onHedge: Event<HedgeEvent> = this.hedgeEmitter.event;
+  readonly onHedge: Event<HedgeEvent>;
   /** Fires when an attempt succeeds first. */
-  readonly onWin: Event<HedgeWinEvent> = this.winEmitter.event;
+  readonly onWin: Event<HedgeWinEvent>;
   /** Fires when the budget suppresses a hedge. */
-  readonly onBudgetExhausted: Event<HedgeBudgetExhaustedEvent> = this.budgetEmitter.event;
-
-  /** @internal */ readonly maxAttempts: number;
-  /** @internal */ readonly hedgeOnFailure: boolean;
-  /** @internal */ readonly handleError: ((error: unknown) => boolean) | undefined;
-  /** @internal */ readonly budget: HedgingBudget | undefined;
-  /** @internal */ readonly clock: Clock;
+  readonly onBudgetExhausted: Event<HedgeBudgetExhaustedEvent>;
   private readonly fixedDelay: number;
   private readonly rule: DelayRule | undefined;
 
@@ -182,28 +231,37 @@ export class HedgingPolicy implements Policy {
   constructor(options: HedgingOptions = {}) {
     check.object('options', options);
     checkKnownKeys('hedging', options, KNOWN_OPTIONS);
-    this.maxAttempts =
-      1 +
-      check.integer(
-        'maxHedgedAttempts',
-        options.maxHedgedAttempts,
-        DEFAULT_HEDGING_OPTIONS.maxHedgedAttempts,
-        {
-          min: 0,
-          max: MAX_HEDGED_ATTEMPTS,
-        },
-      );
-    this.hedgeOnFailure = check.boolean(
-      'hedgeOnFailure',
-      options.hedgeOnFailure,
-      DEFAULT_HEDGING_OPTIONS.hedgeOnFailure,
+    const maxHedgedAttempts = check.integer(
+      'maxHedgedAttempts',
+      options.maxHedgedAttempts,
+      DEFAULT_HEDGING_OPTIONS.maxHedgedAttempts,
+      { min: 0, max: MAX_HEDGED_ATTEMPTS },
     );
-    this.handleError = check.func('handleError', options.handleError);
-    this.clock = checkClock('clock', options.clock);
+    const clock = checkClock('clock', options.clock);
     const budget = options.budget;
-    if (budget === false) this.budget = undefined;
-    else if (budget instanceof HedgingBudget) this.budget = budget;
-    else this.budget = new HedgingBudget({ clock: this.clock, ...(check.object('budget', budget) ?? {}) });
+    this.core = {
+      clock,
+      maxAttempts: 1 + maxHedgedAttempts,
+      hedgeOnFailure: check.boolean(
+        'hedgeOnFailure',
+        options.hedgeOnFailure,
+        DEFAULT_HEDGING_OPTIONS.hedgeOnFailure,
+      ),
+      handleError: check.func('handleError', options.handleError),
+      budget:
+        budget === false
+          ? undefined
+          : budget instanceof HedgingBudget
+            ? budget
+            : new HedgingBudget({ clock, ...(check.object('budget', budget) ?? {}) }),
+      hedges: new EventEmitter<HedgeEvent>(),
+      wins: new EventEmitter<HedgeWinEvent>(),
+      refusals: new EventEmitter<HedgeBudgetExhaustedEvent>(),
+      recordLatency: (ms) => this.rule?.window.add(ms),
+    };
+    this.onHedge = this.core.hedges.event;
+    this.onWin = this.core.wins.event;
+    this.onBudgetExhausted = this.core.refusals.event;
 
     const delay = options.delay;
     if (delay === undefined || typeof delay === 'number') {
@@ -230,11 +288,6 @@ export class HedgingPolicy implements Policy {
     return Math.max(rule.minDelayMs, rule.window.percentile(rule.percentile));
   }
 
-  /** @internal records the latency of a successful attempt. */
-  recordLatency(ms: number): void {
-    this.rule?.window.add(ms);
-  }
-
   /**
    * Runs `fn`, launching further attempts after the delay (or on failure) up to the limit.
    * Resolves with the first success, rejecting with the last failure when every attempt failed.
@@ -244,7 +297,7 @@ export class HedgingPolicy implements Policy {
   execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
     const parent = contextFrom(options);
     return new Promise<T>((resolve, reject) => {
-      new HedgedCall<T>(this, fn, parent, resolve, reject).start();
+      new HedgedCall<T>(this.core, this.currentDelay(), fn, parent, resolve, reject).start();
     });
   }
 }
@@ -283,22 +336,21 @@ class HedgedCall<T> {
   private parentSignal: AbortSignal | undefined;
   private readonly startedAt: number;
   private lastLaunchAt: number;
-  private readonly delay: number;
 
   constructor(
-    private readonly policy: HedgingPolicy,
+    private readonly core: HedgingCore,
+    private readonly delay: number,
     private readonly fn: PolicyFunction<T>,
     private readonly parent: ExecuteContext,
     private readonly resolve: (value: T) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.startedAt = policy.clock.now();
+    this.startedAt = core.clock.now();
     this.lastLaunchAt = this.startedAt;
-    this.delay = policy.currentDelay();
   }
 
   start(): void {
-    this.policy.budget?.deposit();
+    this.core.budget?.deposit();
     this.launch();
     if (this.delay === 0) {
       while (!this.settled && this.tryHedge('delay')) {}
@@ -313,7 +365,7 @@ class HedgedCall<T> {
     this.attempts.push(context);
     this.running.push(true);
     this.inFlight++;
-    const launchedAt = this.policy.clock.now();
+    const launchedAt = this.core.clock.now();
     this.lastLaunchAt = launchedAt;
     let result: T | PromiseLike<T>;
     try {
@@ -335,27 +387,27 @@ class HedgedCall<T> {
   /** Launches the next attempt if the limit, the deadline and the budget allow. */
   private tryHedge(trigger: 'delay' | 'failure'): boolean {
     const attempt = this.attempts.length + 1;
-    if (attempt > this.policy.maxAttempts) return false;
-    const now = this.policy.clock.now();
+    if (attempt > this.core.maxAttempts) return false;
+    const now = this.core.clock.now();
     if (now >= this.parent.deadline) return false;
     // From the first hedge on, this call itself must react to the caller's abort.
     if (!this.watchParent()) return false;
-    if (this.policy.budget && !this.policy.budget.tryWithdraw()) {
-      this.policy.budgetEmitter.emit({ attempt, trigger });
+    if (this.core.budget && !this.core.budget.tryWithdraw()) {
+      this.core.refusals.emit({ attempt, trigger });
       return false;
     }
-    this.policy.hedgeEmitter.emit({ attempt, delay: now - this.lastLaunchAt, trigger });
+    this.core.hedges.emit({ attempt, delay: now - this.lastLaunchAt, trigger });
     this.launch();
     return true;
   }
 
   private arm(): void {
-    if (this.settled || this.attempts.length >= this.policy.maxAttempts) return;
+    if (this.settled || this.attempts.length >= this.core.maxAttempts) return;
     const delay = this.delay;
     if (delay === Number.POSITIVE_INFINITY) return;
     // A hedge that could only start after the deadline would be wasted work.
-    if (this.policy.clock.now() + delay >= this.parent.deadline) return;
-    this.timer = this.policy.clock.setTimeout(this.onTimer, delay);
+    if (this.core.clock.now() + delay >= this.parent.deadline) return;
+    this.timer = this.core.clock.setTimeout(this.onTimer, delay);
   }
 
   private readonly onTimer = (): void => {
@@ -384,10 +436,10 @@ class HedgedCall<T> {
   private succeeded(context: AbortableContext, value: T, launchedAt: number): void {
     this.finishAttempt(context);
     if (this.settled) return;
-    const now = this.policy.clock.now();
-    this.policy.recordLatency(now - launchedAt);
+    const now = this.core.clock.now();
+    this.core.recordLatency(now - launchedAt);
     this.settle(context.attempt);
-    this.policy.winEmitter.emit({
+    this.core.wins.emit({
       attempt: context.attempt,
       launched: this.attempts.length,
       durationMs: now - this.startedAt,
@@ -404,13 +456,13 @@ class HedgedCall<T> {
       this.cancel(signal);
       return;
     }
-    const handled = this.policy.handleError ? this.policy.handleError(error) : true;
+    const handled = this.core.handleError ? this.core.handleError(error) : true;
     if (!handled) {
       this.settle(context.attempt);
       this.reject(error);
       return;
     }
-    if (this.policy.hedgeOnFailure && this.tryHedge('failure')) {
+    if (this.core.hedgeOnFailure && this.tryHedge('failure')) {
       if (this.settled) return;
       // The delay for the next hedge counts from the attempt just launched.
       this.timer?.clear();

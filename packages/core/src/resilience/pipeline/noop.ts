@@ -28,6 +28,7 @@ export const noopPolicy: Policy = Object.freeze({
 /**
  * Runs `fn` once with `context` and always returns a promise: a synchronous throw becomes a
  * rejection, and a native promise is returned as is (no extra tick).
+ * @internal
  */
 export function runDirect<T>(fn: PolicyFunction<T>, context: ExecuteContext): Promise<T> {
   try {
