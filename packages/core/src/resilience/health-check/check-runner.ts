@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../clock/index.js';
-import { deadlineSignal, raceAbort } from '../../signal/index.js';
+import { TimeoutError } from '../../errors/index.js';
+import { raceAbort } from '../../signal/index.js';
 import type { ResolvedHealthCheck } from './health-check.js';
 import type { CheckResult, ComponentDetail, HealthStatus } from './types.js';
 import { normalizeStatus, worstStatus } from './types.js';
@@ -132,7 +133,14 @@ export class CheckRunner {
   private async execute(): Promise<CheckOutcome> {
     const check = this.check;
     const started = this.clock.now();
-    const limit = deadlineSignal(this.clock, started + check.timeoutMs);
+    const limit = new AbortController();
+    let timer: TimerHandle | undefined;
+    if (check.timeoutMs !== Number.POSITIVE_INFINITY)
+      timer = this.clock.setTimeout(() => {
+        // Forget the handle first: a fired timer must not be cleared again.
+        timer = undefined;
+        limit.abort(new TimeoutError(check.timeoutMs));
+      }, check.timeoutMs);
     let result: CheckResult | undefined;
     let failure: unknown;
     let failed = false;
@@ -147,7 +155,7 @@ export class CheckRunner {
       failed = true;
       failure = error;
     } finally {
-      limit.dispose();
+      timer?.clear();
     }
     const at = this.clock.now();
     const time = new Date(at).toISOString();

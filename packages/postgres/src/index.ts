@@ -1,0 +1,2 @@
+export type { PostgresHealthCheckOptions, PostgresQueryable } from './health-check.js';
+export { DEFAULT_POSTGRES_HEALTH_CHECK_OPTIONS, postgresHealthCheck } from './health-check.js';
