@@ -1,0 +1,2 @@
+export type { RedisHealthCheckOptions, RedisPingable } from './health-check.js';
+export { DEFAULT_REDIS_HEALTH_CHECK_OPTIONS, redisHealthCheck } from './health-check.js';
