@@ -16,3 +16,4 @@ const user = await resilient.execute(async ({ signal, attempt }) => {
   if (!response.ok) throw new Error(`HTTP ${response.status} on attempt ${attempt}`);
   return response.json();
 });
+console.log(user);

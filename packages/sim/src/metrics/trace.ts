@@ -99,6 +99,11 @@ export class Trace {
       }
     }
     line += '}';
+    this.append(line);
+  }
+
+  /** Records a line formatted elsewhere (such as another trace's), unchanged. */
+  append(line: string): void {
     this.total++;
     this.h1 = fnv1a32(`${line}\n`, this.h1);
     this.h2 = fnv1a32(`${line}\n`, this.h2);

@@ -76,7 +76,8 @@ export class HedgingBudget {
   private tokens: number;
   private refilledAt: number;
 
-  constructor(options: HedgingBudgetOptions = {}, field = 'budget') {
+  constructor(options: HedgingBudgetOptions = {}) {
+    const field = 'budget';
     if (typeof options !== 'object' || options === null)
       throw new InvalidOptionError(field, options, 'an object of budget options');
     checkKnownKeys(field, options, KNOWN_OPTIONS);

@@ -171,6 +171,21 @@ describe('hedging', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('rejects with the error of a handleError predicate that throws, instead of hanging', async () => {
+    const broken = new Error('predicate bug');
+    const { clock, policy } = setup({
+      handleError: () => {
+        throw broken;
+      },
+    });
+    const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 20, fail: new Error('x') }]);
+    const call = track(policy.execute(fn));
+    await clock.advanceAsync(120);
+    expect(call).toMatchObject({ done: true, error: broken });
+    expect(isHedgeLostError(started[0]!.context.signal.reason)).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('launches every attempt at once with a zero delay', async () => {
     const { clock, policy, events } = setup({ delay: 0, maxHedgedAttempts: 2 });
     const { fn, started } = scripted(clock, [{ ms: 30 }, { ms: 20 }, { ms: 10 }]);

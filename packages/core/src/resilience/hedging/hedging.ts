@@ -456,10 +456,18 @@ class HedgedCall<T> {
       this.cancel(signal);
       return;
     }
-    const handled = this.core.handleError ? this.core.handleError(error) : true;
+    let handled = true;
+    let final = error;
+    try {
+      if (this.core.handleError) handled = this.core.handleError(error);
+    } catch (predicateError) {
+      // A throwing predicate must not leave the call hanging: its error decides the call.
+      handled = false;
+      final = predicateError;
+    }
     if (!handled) {
       this.settle(context.attempt);
-      this.reject(error);
+      this.reject(final);
       return;
     }
     if (this.core.hedgeOnFailure && this.tryHedge('failure')) {
