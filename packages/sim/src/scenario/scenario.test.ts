@@ -1,0 +1,130 @@
+import { isInvalidOptionError } from '@keel/core/errors';
+import { describe, expect, it } from 'vitest';
+import { isUnknownScenarioError, UnknownScenarioError } from '../errors.js';
+import { openLoop } from '../load/load.js';
+import { constantRate } from '../load/rate-schedule.js';
+import { resolveKnobs } from './knobs.js';
+import { getScenario, registerScenario, ScenarioRegistry } from './registry.js';
+import { row, runVariants } from './run-variants.js';
+import { defineScenario } from './scenario.js';
+
+const knobs = {
+  rps: { type: 'number', label: 'Load', default: 100, min: 1, max: 1_000, unit: 'req/s' },
+  jitter: { type: 'boolean', label: 'Jitter', default: true },
+  mode: { type: 'choice', label: 'Mode', options: ['fast', 'slow'], default: 'fast' },
+} as const;
+
+const demo = defineScenario({
+  id: 'demo-errors',
+  name: 'Fewer errors',
+  description: 'The pattern variant talks to a healthier service.',
+  knobs,
+  defaultDurationMs: 5_000,
+  run: (seed, values, options) =>
+    runVariants(
+      seed,
+      options,
+      {
+        baseline: (world) => {
+          world.service('api', { errorRate: 0.4 });
+          openLoop(world.sim, constantRate(values.rps), () =>
+            world.track('req', () => world.call('client', 'api', 1)),
+          );
+        },
+        pattern: (world) => {
+          world.service('api', { errorRate: 0.1 });
+          openLoop(world.sim, constantRate(values.rps), () =>
+            world.track('req', () => world.call('client', 'api', 1)),
+          );
+        },
+      },
+      (m) => [
+        row('Failed calls', 'req', 'lower', m, (s) => s.counters['req.failed'] ?? 0),
+        row('p99 latency', 'ms', 'lower', m, (s) => s.histograms['req.latency']?.p99 ?? Number.NaN),
+      ],
+    ),
+});
+
+describe('knobs', () => {
+  it('fill defaults and keep given values', () => {
+    const v = resolveKnobs(knobs, { rps: 5 });
+    expect(v).toEqual({ rps: 5, jitter: true, mode: 'fast' });
+  });
+
+  it('reject unknown names, wrong types and out-of-range values naming the knob', () => {
+    for (const [given, field] of [
+      [{ rps: 0 }, 'knobs.rps'],
+      [{ rps: '5' }, 'knobs.rps'],
+      [{ jitter: 1 }, 'knobs.jitter'],
+      [{ mode: 'medium' }, 'knobs.mode'],
+      [{ other: 1 }, 'knobs.other'],
+    ] as const) {
+      try {
+        resolveKnobs(knobs, given);
+        expect.unreachable(field);
+      } catch (error) {
+        expect(isInvalidOptionError(error) && error.field).toBe(field);
+      }
+    }
+  });
+});
+
+describe('scenario registry', () => {
+  it('registers, lists sorted and finds scenarios', () => {
+    const registry = new ScenarioRegistry();
+    registry.register(demo);
+    registry.register(demo); // the same object again is fine
+    registry.register({ ...demo, id: 'another' });
+    expect(registry.ids()).toEqual(['another', 'demo-errors']);
+    expect(registry.get('demo-errors')).toBe(demo);
+    expect(registry.has('nope')).toBe(false);
+    expect(() => registry.register({ ...demo })).toThrow(/scenario\.id/);
+    expect(() => registry.register({ ...demo, id: 'Bad Id' })).toThrow(/scenario\.id/);
+    try {
+      registry.get('nope');
+      expect.unreachable();
+    } catch (error) {
+      expect(isUnknownScenarioError(error)).toBe(true);
+      expect((error as UnknownScenarioError).known).toEqual(['another', 'demo-errors']);
+    }
+  });
+
+  it('the default registry works through the functions', () => {
+    registerScenario(demo);
+    expect(getScenario('demo-errors')).toBe(demo);
+    expect(() => getScenario('missing')).toThrow(UnknownScenarioError);
+    expect(isUnknownScenarioError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('running a scenario', () => {
+  it('compares variants with the same arrivals and reports overall progress', async () => {
+    const overall: number[] = [];
+    const result = await demo.run(1, resolveKnobs(demo.knobs), {
+      durationMs: 5_000,
+      onProgress: (p) => {
+        overall.push(p.overall);
+      },
+    });
+    const [failed] = result.summary.rows;
+    expect(failed!.pattern).toBeLessThan(failed!.baseline);
+    const total = (v: string) =>
+      result.metrics[v]!.counters['req.ok']! + result.metrics[v]!.counters['req.failed']!;
+    expect(total('baseline')).toBe(total('pattern'));
+    expect(result.series.baseline!.t.length).toBe(5);
+    expect(overall.at(-1)).toBe(1);
+    expect(overall.some((f) => f > 0.4 && f < 0.6)).toBe(true);
+    expect(result.trace).toBeUndefined();
+  });
+
+  it('returns a trace covering every variant when asked', async () => {
+    const result = await demo.run(1, resolveKnobs(demo.knobs, { rps: 10 }), {
+      durationMs: 1_000,
+      trace: true,
+    });
+    const headers = result.trace!.lines.filter((l) => l.includes('"k":"variant"'));
+    expect(headers.length).toBe(2);
+    expect(result.trace!.hash).toMatch(/^[0-9a-f]{16}$/);
+    for (const line of result.trace!.lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
