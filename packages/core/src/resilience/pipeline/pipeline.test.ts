@@ -234,6 +234,18 @@ describe('pipeline', () => {
     }
   });
 
+  it('turns a policy that throws synchronously into a rejection', async () => {
+    const boom = new Error('eager');
+    const eager: Policy = {
+      execute() {
+        throw boom;
+      },
+    };
+    const result = pipeline(eager, doubling).execute(() => 1);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).rejects.toBe(boom);
+  });
+
   it('rejects something that is not a policy, naming its position', () => {
     for (const bad of [null, {}, { execute: 1 }, 'policy']) {
       try {

@@ -46,7 +46,12 @@ export class Pipeline implements Policy {
    * unless a layer changes them.
    */
   execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
-    return this.run(fn, contextFrom(options));
+    try {
+      return this.run(fn, contextFrom(options));
+    } catch (error) {
+      // A hand-written policy may throw instead of rejecting; callers still get a promise.
+      return Promise.reject(error);
+    }
   }
 }
 
