@@ -1,0 +1,2 @@
+export type { EtcdHealthCheckOptions, EtcdStatusSource } from './health-check.js';
+export { DEFAULT_ETCD_HEALTH_CHECK_OPTIONS, etcdHealthCheck } from './health-check.js';
