@@ -30,6 +30,15 @@ describe('RetryBudget', () => {
     expect(budget.available).toBe(4);
   });
 
+  it('counts ten deposits of 0.1 as one whole token despite binary rounding', () => {
+    const budget = new RetryBudget({ ratio: 0.1, minRetriesPerSecond: 0, clock: new VirtualClock() });
+    for (let i = 0; i < 10; i++) budget.recordRequest();
+    expect(budget.available).toBe(1);
+    expect(budget.tryAcquireRetry()).toBe(true);
+    expect(budget.tryAcquireRetry()).toBe(false);
+    expect(budget.balance).toBeGreaterThanOrEqual(0);
+  });
+
   it('caps the banked balance', () => {
     const budget = new RetryBudget({
       ratio: 1,

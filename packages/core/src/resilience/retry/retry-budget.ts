@@ -43,6 +43,9 @@ export const DEFAULT_RETRY_BUDGET_OPTIONS = {
   maxBalance: 100,
 } as const satisfies RetryBudgetOptions;
 
+/** One token, forgiving the binary rounding of summed fractions (ten deposits of 0.1 make 0.999…). */
+const WHOLE_TOKEN = 1 - 1e-9;
+
 /**
  * A token bucket that caps retries at a fraction of requests, so that when a dependency fails
  * its clients do not multiply the load on it. Share one budget between every policy that calls
@@ -105,7 +108,7 @@ export class RetryBudget {
   /** Retries that could start now: whole ratio tokens plus whole tokens of the per-second floor. */
   get available(): number {
     this.refillReserve();
-    return Math.floor(this.tokens) + Math.floor(this.reserve);
+    return Math.floor(this.tokens + 1e-9) + Math.floor(this.reserve + 1e-9);
   }
 
   /** Records one request (a first attempt), depositing `ratio` tokens. */
@@ -116,13 +119,15 @@ export class RetryBudget {
 
   /** Takes the token for one retry; false (and nothing taken) when the budget is spent. */
   tryAcquireRetry(): boolean {
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= WHOLE_TOKEN) {
+      const left = this.tokens - 1;
+      this.tokens = Math.max(left, 0);
       return true;
     }
     this.refillReserve();
-    if (this.reserve >= 1) {
-      this.reserve -= 1;
+    if (this.reserve >= WHOLE_TOKEN) {
+      const left = this.reserve - 1;
+      this.reserve = Math.max(left, 0);
       return true;
     }
     return false;
