@@ -7,6 +7,8 @@ import {
   isBrokenCircuitError,
   circuitBreaker as keelCircuitBreaker,
 } from '@keel/core/circuit-breaker';
+import { pipeline as keelPipeline } from '@keel/core/pipeline';
+import { constant, retry as keelRetry } from '@keel/core/retry';
 import { timeout as keelTimeout } from '@keel/core/timeout';
 import {
   BrokenCircuitError,
@@ -22,7 +24,7 @@ import {
 } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
-import type { BenchCase, Operation, Suite, TimedContender, Unavailable } from '../harness/types.js';
+import type { BenchCase, Operation, Suite, TimedContender } from '../harness/types.js';
 
 const COCKATIEL = 'cockatiel@4.0.0';
 const OPOSSUM = 'opossum@9.0.0';
@@ -75,6 +77,18 @@ function keelBreaker(breakDurationMs = HALF_OPEN_AFTER_MS) {
   return keelCircuitBreaker({ breaker: consecutiveFailures(5), breakDurationMs });
 }
 
+/**
+ * Retry outermost, timeout innermost, as cockatiel's `wrap` orders them. Keel's retry gets the
+ * constant zero backoff cockatiel uses when given none; no retry happens on the success path.
+ */
+function keelPipelineOf() {
+  return keelPipeline(
+    keelRetry({ maxRetries: 3, backoff: constant({ delay: 0 }) }),
+    keelBreaker(),
+    keelTimeout(1000, { mode: 'cooperative', abortOnReturn: false }),
+  );
+}
+
 function cockatielPipeline() {
   return wrap(retry(handleAll, { maxAttempts: 3 }), cockatielBreaker(), cockatielTimeout());
 }
@@ -123,15 +137,16 @@ async function tripped(run: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 5; i++) await run().catch(() => undefined);
 }
 
-const keelPending: Unavailable = { unavailable: '@keel/core/retry not available yet' };
-
 function cases(): BenchCase[] {
   return [
     {
       kind: 'time',
       name: 'retry(3)+breaker(consecutive 5)+timeout(1 s, cooperative, no abort on return) pipeline, success path, fn ignores its signal',
       targets: { [COCKATIEL]: 10 },
-      keel: keelPending,
+      keel: contender(() => {
+        const policy = keelPipelineOf();
+        return checked(() => policy.execute(ignoresSignal));
+      }),
       anchors: {
         [COCKATIEL]: contender(() => {
           const policy = cockatielPipeline();
@@ -143,7 +158,10 @@ function cases(): BenchCase[] {
     {
       kind: 'time',
       name: 'retry(3)+breaker(consecutive 5)+timeout(1 s, cooperative, no abort on return) pipeline, success path, fn reads its signal',
-      keel: keelPending,
+      keel: contender(() => {
+        const policy = keelPipelineOf();
+        return checked(() => policy.execute(readsSignal));
+      }),
       anchors: {
         [COCKATIEL]: contender(() => {
           const policy = cockatielPipeline();
@@ -182,8 +200,12 @@ function cases(): BenchCase[] {
     {
       kind: 'time',
       name: 'retry after one failure, zero delay (Keel and cockatiel: up to 3 retries, constant 0 ms; p-retry: retries 3, minTimeout 0)',
-      note: 'cockatiel waits on a 0 ms platform timer between attempts (Node rounds it up to 1 ms); p-retry skips the timer when the delay is 0.',
-      keel: keelPending,
+      note: 'cockatiel waits on a 0 ms platform timer between attempts (Node rounds it up to 1 ms); Keel and p-retry skip the timer when the delay is 0.',
+      keel: contender(() => {
+        const policy = keelRetry({ maxRetries: 3, backoff: constant({ delay: 0 }) });
+        const fn = failsEveryOtherCall();
+        return checked(() => policy.execute(fn));
+      }),
       anchors: {
         [COCKATIEL]: contender(() => {
           const policy = retry(handleAll, { maxAttempts: 3, backoff: new ConstantBackoff(0) });
