@@ -39,15 +39,16 @@ export interface RateLimitHeaderPolicy {
 }
 
 /**
- * Response header fields for one decision.
+ * Response header fields for one decision; a plain record, so it can be set on a response
+ * as is or read back with {@link parseRateLimitHeaders}.
  * @category Rate limiter
  */
-export interface RateLimitHeaders {
+export type RateLimitHeaders = {
   readonly 'RateLimit-Policy': string;
   readonly RateLimit: string;
   /** Seconds to wait, present only when the decision denied the request (and could ever allow it). */
   readonly 'Retry-After'?: string;
-}
+};
 
 /**
  * Builds the `RateLimit-Policy` and `RateLimit` response fields of
