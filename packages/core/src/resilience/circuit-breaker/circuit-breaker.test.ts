@@ -465,6 +465,25 @@ describe('circuitBreaker: results instead of exceptions', () => {
     expect(Error.stackTraceLimit).toBeGreaterThan(0);
   });
 
+  it('shares one refusal per generation in result mode, refreshing retryAfterMs; throws fresh errors', async () => {
+    const { breaker, clock } = make({ breaker: consecutiveFailures(1), breakDurationMs: 1_000 });
+    await trip(breaker, 1);
+    const first = await breaker.executeResult(ok);
+    clock.advance(300);
+    const second = await breaker.executeResult(ok);
+    expect(!first.ok && !second.ok && first.error === second.error).toBe(true);
+    expect(!second.ok && isBrokenCircuitError(second.error) && second.error.retryAfterMs).toBe(700);
+    const thrownA = await breaker.execute(ok).catch((e: unknown) => e);
+    const thrownB = await breaker.execute(ok).catch((e: unknown) => e);
+    expect(thrownA).not.toBe(thrownB);
+    expect(String((thrownA as Error).stack)).toContain('BrokenCircuitError');
+    clock.advance(700);
+    await breaker.execute(boom).catch(() => undefined);
+    const third = await breaker.executeResult(ok);
+    expect(!third.ok && !second.ok && third.error !== second.error).toBe(true);
+    expect(!third.ok && isBrokenCircuitError(third.error) && third.error.generation).toBe(3);
+  });
+
   it('counts executeResult outcomes like execute', async () => {
     const { breaker, clock } = make({ breaker: consecutiveFailures(2), breakDurationMs: 10 });
     await breaker.executeResult(boom);

@@ -204,6 +204,8 @@ export class CircuitBreaker implements Policy {
   private stampEnd: boolean;
   /** The clock reading taken by the admission that refused a call as open. */
   private refusedAt = 0;
+  /** The refusal `executeResult` hands out in the current generation, built once. */
+  private sharedRefusal: BrokenCircuitError | IsolatedCircuitError | undefined;
   private events: CircuitEvents | undefined;
 
   constructor(options: CircuitBreakerOptions = {}) {
@@ -328,8 +330,10 @@ export class CircuitBreaker implements Policy {
 
   /**
    * Like {@link CircuitBreaker.execute} but never throws: the value, the error `fn` threw, or the
-   * refusal comes back as an {@link Outcome}. A refusal is built without a stack trace where the
-   * platform allows, so refusing this way costs far less than throwing.
+   * refusal comes back as an {@link Outcome}. Refusing this way costs far less than throwing:
+   * the refusal error is built once per circuit generation, without a stack trace, and shared
+   * by every refusal in that generation (its `retryAfterMs` is refreshed at each refusal), so
+   * treat it as read-only.
    */
   async executeResult<T>(
     fn: PolicyFunction<T>,
@@ -482,17 +486,16 @@ export class CircuitBreaker implements Policy {
   }
 
   private refusal(code: number, withStack: boolean): BrokenCircuitError | IsolatedCircuitError {
-    const limit = withStack ? undefined : muteStacks();
     let error: BrokenCircuitError | IsolatedCircuitError;
-    try {
-      error =
-        code === REJECTED_OPEN
-          ? new BrokenCircuitError(Math.max(0, this.until - this.refusedAt), 'open', this.gen)
-          : code === REJECTED_HALF_OPEN
-            ? new BrokenCircuitError(0, 'half-open', this.gen)
-            : new IsolatedCircuitError(this.gen);
-    } finally {
-      if (limit !== undefined) restoreStacks(limit);
+    const shared = this.sharedRefusal;
+    // A generation is one state, so one error describes every refusal in it.
+    if (!withStack && shared !== undefined && shared.generation === this.gen) {
+      error = shared;
+      if (code === REJECTED_OPEN)
+        (error as { retryAfterMs: number }).retryAfterMs = Math.max(0, this.until - this.refusedAt);
+    } else {
+      error = this.newRefusal(code, withStack);
+      if (!withStack) this.sharedRefusal = error;
     }
     const ev = this.events;
     if (ev?.reject.hasListeners)
@@ -502,6 +505,19 @@ export class CircuitBreaker implements Policy {
         retryAfterMs: error.retryAfterMs,
       });
     return error;
+  }
+
+  private newRefusal(code: number, withStack: boolean): BrokenCircuitError | IsolatedCircuitError {
+    const limit = withStack ? undefined : muteStacks();
+    try {
+      return code === REJECTED_OPEN
+        ? new BrokenCircuitError(Math.max(0, this.until - this.refusedAt), 'open', this.gen)
+        : code === REJECTED_HALF_OPEN
+          ? new BrokenCircuitError(0, 'half-open', this.gen)
+          : new IsolatedCircuitError(this.gen);
+    } finally {
+      if (limit !== undefined) restoreStacks(limit);
+    }
   }
 
   private settleValue(generation: number, start: number, value: unknown): void {
