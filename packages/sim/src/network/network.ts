@@ -137,6 +137,8 @@ export class SimNode {
   _handler: MessageHandler | undefined;
   /** @internal whether the handler may resume async code. */
   _wakes = true;
+  /** @internal outgoing links by destination. */
+  readonly _links = new Map<string, LinkState>();
 
   constructor(
     /** Unique name on its network. */
@@ -184,15 +186,6 @@ export interface PartitionOptions {
   readonly oneWay?: boolean;
 }
 
-interface Delivery {
-  message: Message;
-  network: Network;
-}
-
-function deliver(d: Delivery): void {
-  d.network._deliver(d.message);
-}
-
 /**
  * Options of {@link Network}.
  * @category Network
@@ -238,7 +231,6 @@ export class Network {
   };
   private readonly random: SeededRandom;
   private readonly nodes = new Map<string, SimNode>();
-  private readonly links = new Map<string, LinkState>();
   private readonly cuts = new Map<string, number>();
   private readonly defaultLink: Required<LinkOptions>;
   private readonly trace: Trace | undefined;
@@ -305,7 +297,7 @@ export class Network {
 
   /** Current configuration of `from -> to`. */
   linkOptions(from: string, to: string): Required<LinkOptions> {
-    return this.links.get(key(from, to))?.options ?? this.defaultLink;
+    return this.nodes.get(from)?._links.get(to)?.options ?? this.defaultLink;
   }
 
   /**
@@ -397,13 +389,12 @@ export class Network {
       const message: Message<P> = { id, from, to, payload, size, sentAt: now, duplicate: copy === 1 };
       if (copy === 1) this.stats.duplicated++;
       this.trace?.emit('send', { id, from, to, at: arrival, dup: copy === 1 });
-      sim.scheduleAt<Delivery>(arrival, deliver, { message, network: this });
+      sim.scheduleAt(arrival, this.deliver, message);
     }
     return true;
   }
 
-  /** @internal */
-  _deliver(message: Message): void {
+  private readonly deliver = (message: Message): void => {
     const node = this.nodes.get(message.to);
     if (!this.canReach(message.from, message.to)) {
       this.stats.blocked++;
@@ -419,16 +410,15 @@ export class Network {
     this.trace?.emit('recv', { id: message.id, to: message.to });
     if (node._wakes) this.sim.wake();
     node._handler(message);
-  }
+  };
 
   private linkState(from: string, to: string): LinkState {
-    const k = key(from, to);
-    let state = this.links.get(k);
+    const links = this.get(from)._links;
+    let state = links.get(to);
     if (!state) {
-      this.get(from);
       this.get(to);
       state = { options: this.defaultLink, busyUntil: 0, lastArrival: 0 };
-      this.links.set(k, state);
+      links.set(to, state);
     }
     return state;
   }

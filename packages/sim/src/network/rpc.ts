@@ -127,7 +127,7 @@ export class Rpc {
         call.onAbort = () => {
           if (this.pending.delete(id)) reject(abortError(signal));
         };
-        signal.addEventListener('abort', call.onAbort, { once: true });
+        signal.addEventListener('abort', call.onAbort);
       }
       this.pending.set(id, call);
       const envelope: RequestEnvelope = { rpc: 'req', id, body };
