@@ -9,9 +9,11 @@ import type { RetryOutcome } from './retry.js';
  *
  * @example
  * ```ts
+ * import { systemClock } from '@keel/core/clock';
  * import { isRetryAfterExceedsDeadlineError, retry } from '@keel/core/retry';
+ * const policy = retry({ retryAfter: () => 60_000 });
  * try {
- *   await retry({ retryAfter: () => 60_000 }).execute(() => Promise.reject(new Error('busy')), { deadline: 0 });
+ *   await policy.execute(() => Promise.reject(new Error('busy')), { deadline: systemClock.now() + 1_000 });
  * } catch (error) {
  *   if (isRetryAfterExceedsDeadlineError(error)) console.log(error.retryAfterMs, error.remainingMs);
  * }
@@ -41,6 +43,11 @@ export class RetryAfterExceedsDeadlineError extends KeelError {
 
 /**
  * True when `error` is a {@link RetryAfterExceedsDeadlineError}.
+ * @example
+ * ```ts
+ * import { isRetryAfterExceedsDeadlineError } from '@keel/core/retry';
+ * console.log(isRetryAfterExceedsDeadlineError(new Error('x'))); // false
+ * ```
  * @category Retry
  */
 export const isRetryAfterExceedsDeadlineError = (error: unknown): error is RetryAfterExceedsDeadlineError =>

@@ -46,6 +46,11 @@ export function parseRetryAfter(value: string | null | undefined, nowEpochMs: nu
 /**
  * Reads an HTTP-date (RFC 9110 section 5.6.7) into epoch milliseconds, or `undefined` when the
  * text is not one.
+ * @example
+ * ```ts
+ * import { parseHttpDate } from '@keel/core/retry';
+ * console.log(parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT', Date.UTC(2024, 0, 1))); // 784111777000
+ * ```
  * @category Retry
  */
 export function parseHttpDate(text: string, nowEpochMs: number): number | undefined {

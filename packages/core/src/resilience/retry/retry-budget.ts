@@ -5,6 +5,11 @@ import { check, checkKnownKeys } from '../../options/index.js';
 
 /**
  * Options of {@link RetryBudget}.
+ * @example
+ * ```ts
+ * import { RetryBudget } from '@keel/core/retry';
+ * const budget = new RetryBudget({ ratio: 0.1, minRetriesPerSecond: 2, maxBalance: 50 });
+ * ```
  * @category Retry
  */
 export interface RetryBudgetOptions {
@@ -35,6 +40,11 @@ export interface RetryBudgetOptions {
 
 /**
  * The defaults of {@link RetryBudgetOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY_BUDGET_OPTIONS } from '@keel/core/retry';
+ * console.log(DEFAULT_RETRY_BUDGET_OPTIONS.ratio); // 0.2
+ * ```
  * @category Retry
  */
 export const DEFAULT_RETRY_BUDGET_OPTIONS = {

@@ -17,6 +17,13 @@ import type { RetryBudget } from './retry-budget.js';
 /**
  * How one attempt ended: it threw `error`, or it returned a `result` that `handleResult` asked
  * to retry.
+ * @example
+ * ```ts
+ * import { type RetryOutcome, retry } from '@keel/core/retry';
+ * const describe = (outcome: RetryOutcome) => (outcome.kind === 'error' ? String(outcome.error) : 'a result');
+ * const policy = retry();
+ * policy.onRetry(({ outcome }) => console.log(describe(outcome)));
+ * ```
  * @category Retry
  */
 export type RetryOutcome =
@@ -31,12 +38,25 @@ export type RetryOutcome =
  * - `'budget'`: the {@link RetryBudget} had no token left.
  * - `'aborted'`: the caller's signal aborted.
  * - `'retry-after'`: the server's Retry-After would end past the deadline.
+ * @example
+ * ```ts
+ * import { retry } from '@keel/core/retry';
+ * const policy = retry();
+ * policy.onGiveUp(({ reason, attempts }) => {
+ *   if (reason === 'budget') console.log(`retry budget spent after ${attempts} attempts`);
+ * });
+ * ```
  * @category Retry
  */
 export type GiveUpReason = 'exhausted' | 'deadline' | 'budget' | 'aborted' | 'retry-after';
 
 /**
  * Options of {@link retry}.
+ * @example
+ * ```ts
+ * import { constant, retry } from '@keel/core/retry';
+ * const policy = retry({ maxRetries: 5, backoff: constant({ delay: 50 }), handleError: (e) => !(e instanceof TypeError) });
+ * ```
  * @category Retry
  */
 export interface RetryOptions {
@@ -99,6 +119,11 @@ export interface RetryOptions {
 
 /**
  * The defaults of {@link RetryOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY_OPTIONS } from '@keel/core/retry';
+ * console.log(DEFAULT_RETRY_OPTIONS.maxRetries); // 3
+ * ```
  * @category Retry
  */
 export const DEFAULT_RETRY_OPTIONS = {
@@ -109,6 +134,11 @@ export const DEFAULT_RETRY_OPTIONS = {
 
 /**
  * Emitted by {@link RetryPolicy.onRetry} before each wait.
+ * @example
+ * ```ts
+ * import { retry } from '@keel/core/retry';
+ * retry().onRetry(({ attempt, delay, fromRetryAfter }) => console.log(attempt, delay, fromRetryAfter));
+ * ```
  * @category Retry
  */
 export interface RetryEvent {
@@ -124,6 +154,11 @@ export interface RetryEvent {
 
 /**
  * Emitted by {@link RetryPolicy.onGiveUp} when a handled failure is passed to the caller.
+ * @example
+ * ```ts
+ * import { retry } from '@keel/core/retry';
+ * retry().onGiveUp(({ attempts, reason }) => console.log(`gave up after ${attempts} attempts: ${reason}`));
+ * ```
  * @category Retry
  */
 export interface GiveUpEvent {
@@ -137,6 +172,11 @@ export interface GiveUpEvent {
 
 /**
  * Emitted by {@link RetryPolicy.onSuccess}.
+ * @example
+ * ```ts
+ * import { retry } from '@keel/core/retry';
+ * retry().onSuccess(({ attempts }) => console.log(`succeeded on attempt ${attempts}`));
+ * ```
  * @category Retry
  */
 export interface RetrySuccessEvent {
@@ -146,6 +186,11 @@ export interface RetrySuccessEvent {
 
 /**
  * Emitted by {@link RetryPolicy.onBudgetExhausted}.
+ * @example
+ * ```ts
+ * import { retry, RetryBudget } from '@keel/core/retry';
+ * retry({ budget: new RetryBudget() }).onBudgetExhausted(({ attempt }) => console.log(`no budget after attempt ${attempt}`));
+ * ```
  * @category Retry
  */
 export interface BudgetExhaustedEvent {

@@ -31,6 +31,11 @@ export class MalformedTimeoutHeaderError extends KeelError {
 
 /**
  * True when `error` is a {@link MalformedTimeoutHeaderError}.
+ * @example
+ * ```ts
+ * import { isMalformedTimeoutHeaderError } from '@keel/core/timeout';
+ * console.log(isMalformedTimeoutHeaderError(new Error('x'))); // false
+ * ```
  * @category Timeout
  */
 export const isMalformedTimeoutHeaderError = (error: unknown): error is MalformedTimeoutHeaderError =>

@@ -5,6 +5,11 @@ import { MalformedTimeoutHeaderError } from './errors.js';
 
 /**
  * The header gRPC uses to carry the caller's remaining time.
+ * @example
+ * ```ts
+ * import { TIMEOUT_HEADER } from '@keel/core/timeout';
+ * console.log(TIMEOUT_HEADER); // 'grpc-timeout'
+ * ```
  * @category Timeout
  */
 export const TIMEOUT_HEADER = 'grpc-timeout';
@@ -90,6 +95,13 @@ export function decodeTimeoutHeader(value: string): number {
 /**
  * Anything request headers come in: a fetch `Headers`, a plain object, or Node's
  * `IncomingHttpHeaders` (lower-case keys, values that may be arrays).
+ * @example
+ * ```ts
+ * import { systemClock } from '@keel/core/clock';
+ * import { deadlineFromHeaders, type HeaderSource } from '@keel/core/timeout';
+ * const headers: HeaderSource = new Headers({ 'grpc-timeout': '5S' });
+ * console.log(deadlineFromHeaders(headers, systemClock));
+ * ```
  * @category Timeout
  */
 export type HeaderSource =
@@ -98,6 +110,12 @@ export type HeaderSource =
 
 /**
  * Options of {@link deadlineFromHeaders}.
+ * @example
+ * ```ts
+ * import { systemClock } from '@keel/core/clock';
+ * import { deadlineFromHeaders } from '@keel/core/timeout';
+ * const deadline = deadlineFromHeaders({ 'x-request-timeout': '2S' }, systemClock, { headerName: 'x-request-timeout', maxMs: 5_000 });
+ * ```
  * @category Timeout
  */
 export interface DeadlineFromHeadersOptions {

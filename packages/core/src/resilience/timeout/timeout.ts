@@ -15,12 +15,24 @@ import { abortError } from '../../signal/index.js';
  *   function settles, with the function's own outcome. Nothing is left running behind the caller.
  * - `'aggressive'`: the signal aborts too, and the caller's promise rejects at once with the
  *   `TimeoutError`, even if the function ignores its signal and keeps running.
+ * @example
+ * ```ts
+ * import { timeout, type TimeoutMode } from '@keel/core/timeout';
+ * const mode: TimeoutMode = 'aggressive';
+ * const policy = timeout(1_000, { mode });
+ * ```
  * @category Timeout
  */
 export type TimeoutMode = 'cooperative' | 'aggressive';
 
 /**
  * Options of {@link timeout}.
+ * @example
+ * ```ts
+ * import { VirtualClock } from '@keel/core/clock';
+ * import { timeout } from '@keel/core/timeout';
+ * const policy = timeout(250, { mode: 'cooperative', abortOnReturn: false, clock: new VirtualClock() });
+ * ```
  * @category Timeout
  */
 export interface TimeoutOptions {
@@ -47,6 +59,11 @@ export interface TimeoutOptions {
 
 /**
  * The defaults of {@link TimeoutOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT_OPTIONS } from '@keel/core/timeout';
+ * console.log(DEFAULT_TIMEOUT_OPTIONS.mode); // 'cooperative'
+ * ```
  * @category Timeout
  */
 export const DEFAULT_TIMEOUT_OPTIONS = {
@@ -56,6 +73,11 @@ export const DEFAULT_TIMEOUT_OPTIONS = {
 
 /**
  * Emitted by {@link TimeoutPolicy.onTimeout} when a call reaches its deadline.
+ * @example
+ * ```ts
+ * import { timeout } from '@keel/core/timeout';
+ * timeout(100).onTimeout(({ elapsedMs, deadline }) => console.log(`timed out after ${elapsedMs} ms (deadline ${deadline})`));
+ * ```
  * @category Timeout
  */
 export interface TimeoutEvent {
@@ -71,6 +93,11 @@ export interface TimeoutEvent {
 
 /**
  * Emitted by {@link TimeoutPolicy.onSuccess} and {@link TimeoutPolicy.onFailure}.
+ * @example
+ * ```ts
+ * import { timeout } from '@keel/core/timeout';
+ * timeout(100).onSuccess(({ durationMs }) => console.log(`answered in ${durationMs} ms`));
+ * ```
  * @category Timeout
  */
 export interface TimeoutSettledEvent {
@@ -82,6 +109,11 @@ export interface TimeoutSettledEvent {
 
 /**
  * Emitted by {@link TimeoutPolicy.onFailure}.
+ * @example
+ * ```ts
+ * import { timeout } from '@keel/core/timeout';
+ * timeout(100).onFailure(({ error, timedOut }) => console.log(timedOut ? 'timed out' : String(error)));
+ * ```
  * @category Timeout
  */
 export interface TimeoutFailureEvent extends TimeoutSettledEvent {

@@ -4,6 +4,15 @@ import type { Random } from '../../../random/index.js';
  * Scratch space one execution's retries share with its backoff: a strategy that needs to carry
  * a running value from one delay to the next (decorrelated jitter v2 carries its series term)
  * keeps it in `carry`, which starts at 0.
+ * @example
+ * ```ts
+ * import { decorrelatedJitterV2 } from '@keel/core/retry';
+ * import { seededRandom } from '@keel/core/random';
+ * const state = { carry: 0 };
+ * const backoff = decorrelatedJitterV2();
+ * const first = backoff.next(1, 0, seededRandom(1), state);
+ * const second = backoff.next(2, first, seededRandom(2), state);
+ * ```
  * @category Retry
  */
 export interface BackoffState {

@@ -3,6 +3,11 @@ import type { Backoff } from './backoff.js';
 
 /**
  * Options of {@link constant}.
+ * @example
+ * ```ts
+ * import { constant } from '@keel/core/retry';
+ * const backoff = constant({ delay: 500 });
+ * ```
  * @category Retry
  */
 export interface ConstantBackoffOptions {
@@ -15,6 +20,11 @@ export interface ConstantBackoffOptions {
 
 /**
  * The defaults of {@link ConstantBackoffOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_CONSTANT_BACKOFF } from '@keel/core/retry';
+ * console.log(DEFAULT_CONSTANT_BACKOFF.delay); // 100
+ * ```
  * @category Retry
  */
 export const DEFAULT_CONSTANT_BACKOFF = { delay: 100 } as const satisfies ConstantBackoffOptions;

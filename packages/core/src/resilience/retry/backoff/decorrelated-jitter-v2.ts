@@ -3,6 +3,11 @@ import type { Backoff, BackoffState } from './backoff.js';
 
 /**
  * Options of {@link decorrelatedJitterV2}.
+ * @example
+ * ```ts
+ * import { decorrelatedJitterV2 } from '@keel/core/retry';
+ * const backoff = decorrelatedJitterV2({ meanFirstDelay: 50, maxDelay: 5_000 });
+ * ```
  * @category Retry
  */
 export interface DecorrelatedJitterV2Options {
@@ -21,6 +26,11 @@ export interface DecorrelatedJitterV2Options {
 
 /**
  * The defaults of {@link DecorrelatedJitterV2Options}.
+ * @example
+ * ```ts
+ * import { DEFAULT_DECORRELATED_JITTER_V2 } from '@keel/core/retry';
+ * console.log(DEFAULT_DECORRELATED_JITTER_V2.maxDelay); // 30000
+ * ```
  * @category Retry
  */
 export const DEFAULT_DECORRELATED_JITTER_V2 = { meanFirstDelay: 100, maxDelay: 30_000 } as const;

@@ -12,12 +12,23 @@ import type { Backoff } from './backoff.js';
  * - `'equal'`: `v/2` plus uniform in `[0, v/2)`, so never less than half of `v`.
  * - `'decorrelated'`: uniform in `[initialDelay, 3 × previous delay)`, capped at `maxDelay`; it
  *   grows from the previous wait rather than from the attempt number, so `factor` is not used.
+ * @example
+ * ```ts
+ * import { exponential, type Jitter } from '@keel/core/retry';
+ * const jitter: Jitter = 'decorrelated';
+ * const backoff = exponential({ jitter });
+ * ```
  * @category Retry
  */
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
 
 /**
  * Options of {@link exponential}.
+ * @example
+ * ```ts
+ * import { exponential } from '@keel/core/retry';
+ * const backoff = exponential({ initialDelay: 200, maxDelay: 10_000, factor: 3, jitter: 'equal' });
+ * ```
  * @category Retry
  */
 export interface ExponentialBackoffOptions {
@@ -45,6 +56,11 @@ export interface ExponentialBackoffOptions {
 
 /**
  * The defaults of {@link ExponentialBackoffOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_EXPONENTIAL_BACKOFF } from '@keel/core/retry';
+ * console.log(DEFAULT_EXPONENTIAL_BACKOFF.jitter); // 'full'
+ * ```
  * @category Retry
  */
 export const DEFAULT_EXPONENTIAL_BACKOFF = {

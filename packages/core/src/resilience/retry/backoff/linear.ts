@@ -4,6 +4,11 @@ import type { Backoff } from './backoff.js';
 
 /**
  * Options of {@link linear}.
+ * @example
+ * ```ts
+ * import { linear } from '@keel/core/retry';
+ * const backoff = linear({ initialDelay: 100, increment: 100, maxDelay: 1_000 });
+ * ```
  * @category Retry
  */
 export interface LinearBackoffOptions {
@@ -26,6 +31,11 @@ export interface LinearBackoffOptions {
 
 /**
  * The defaults of {@link LinearBackoffOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_LINEAR_BACKOFF } from '@keel/core/retry';
+ * console.log(DEFAULT_LINEAR_BACKOFF.initialDelay); // 100
+ * ```
  * @category Retry
  */
 export const DEFAULT_LINEAR_BACKOFF = { initialDelay: 100, maxDelay: 30_000 } as const;
