@@ -31,6 +31,15 @@ describe('VirtualClock', () => {
     expect(fired).toBe(false);
   });
 
+  it('ignores clear() on a timer that already fired', () => {
+    const clock = new VirtualClock();
+    const fired = clock.setTimeout(() => {}, 1);
+    clock.setTimeout(() => {}, 10);
+    clock.advance(1);
+    fired.clear();
+    expect(clock.pendingTimers).toBe(1);
+  });
+
   it('fires timers scheduled by callbacks within the same advance, at their own time', () => {
     const clock = new VirtualClock();
     const seen: number[] = [];

@@ -142,6 +142,8 @@ export class VirtualClock implements Clock {
     if (!top || top.at > target) return undefined;
     this.pop();
     this.live--;
+    // Marked so that clearing the handle after the timer fired is a no-op.
+    top.cleared = true;
     return top;
   }
 
