@@ -8,7 +8,7 @@ import {
   type TimeoutError,
 } from '../../errors/index.js';
 import type { ExecuteContext } from '../../policy/index.js';
-import { contextFrom } from '../../policy/index.js';
+import { BaseContext, contextFrom } from '../../policy/index.js';
 import { DEFAULT_TIMEOUT_OPTIONS, type TimeoutEvent, timeout } from './timeout.js';
 
 /** A promise that rejects with the signal's reason once it aborts (what fetch does). */
@@ -278,6 +278,29 @@ describe('timeout events', () => {
     for (const s of subscriptions) s.dispose();
     await policy.execute(() => 1);
     expect(log).toHaveLength(3);
+  });
+});
+
+describe('timeout success path', () => {
+  class CountingContext extends BaseContext {
+    reads = 0;
+    readonly deadline = Number.POSITIVE_INFINITY;
+    readonly attempt = 1;
+    private readonly controller = new AbortController();
+    get signal(): AbortSignal {
+      this.reads++;
+      return this.controller.signal;
+    }
+  }
+
+  it('never reads the parent signal when the function does not', async () => {
+    const clock = new VirtualClock();
+    const policy = timeout(100, { clock });
+    const parent = new CountingContext();
+    for (let i = 0; i < 3; i++) await policy.execute(() => i, parent);
+    expect(parent.reads).toBe(0);
+    await policy.execute(({ signal }) => signal.aborted, parent);
+    expect(parent.reads).toBe(1);
   });
 });
 
