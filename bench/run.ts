@@ -1,5 +1,6 @@
 // `npm run bench` runs every suite; `npm run bench -- <suite> [...]` runs the named ones.
 // KEEL_BENCH_SMOKE=1 makes a quick run that only proves every case still works.
+import { loadWorkspaceSourcesCompiled } from './harness/compiled-source.js';
 import { configFromEnv } from './harness/config.js';
 import { writeBenchmarksDocument } from './harness/document.js';
 import { Progress } from './harness/progress.js';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // Keel runs as its published build would, not as tsx's name-keeping transform of it.
+  loadWorkspaceSourcesCompiled();
   const config = configFromEnv();
   const progress = new Progress();
   for (const name of requested.length > 0 ? requested : known) {

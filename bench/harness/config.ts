@@ -18,7 +18,7 @@ export interface BenchConfig {
 export const FULL_CONFIG: BenchConfig = {
   smoke: false,
   warmupMs: 300,
-  rounds: 12,
+  rounds: 20,
   samplesPerRound: 3,
   sampleMs: 20,
   memoryRounds: 3,

@@ -137,6 +137,19 @@ describe('results', () => {
   });
 });
 
+describe('workspace sources compiled for benchmarks', () => {
+  it('loads a workspace source file as plain JavaScript and leaves other modules alone', async () => {
+    const hooks = await import('./compiled-source-hooks.mjs');
+    const url = new URL('../../packages/core/src/policy/context.ts', import.meta.url).href;
+    const loaded = (await hooks.load(url, {}, () => 'next')) as { format: string; source: string };
+    expect(loaded.format).toBe('module');
+    expect(loaded.source).toContain('class AbortableContext');
+    expect(loaded.source).not.toContain('implements ExecuteContext');
+    expect(loaded.source).not.toContain('__name');
+    expect(await hooks.load('node:fs', {}, () => 'next')).toBe('next');
+  });
+});
+
 describe('configuration', () => {
   it('selects the smoke run only when KEEL_BENCH_SMOKE is set to something other than 0', () => {
     expect(configFromEnv({ KEEL_BENCH_SMOKE: '1' })).toBe(SMOKE_CONFIG);

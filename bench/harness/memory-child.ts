@@ -1,6 +1,7 @@
 // Child process of a memory case: `memory-child.ts <suite> <case name> <contender> <count>`.
 // Started with --expose-gc; prints one JSON line `{"bytesPerInstance": n}` and exits.
 import { suites } from '../suites/index.js';
+import { loadWorkspaceSourcesCompiled } from './compiled-source.js';
 import { bytesPerInstance } from './memory.js';
 import { isUnavailable } from './types.js';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const [suiteName = '', caseName = '', contenderName = '', countText = ''] = process.argv.slice(2);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('memory-child needs node --expose-gc');
+  loadWorkspaceSourcesCompiled();
   const load = suites[suiteName];
   if (!load) throw new Error(`unknown suite ${suiteName}`);
   const suite = await load();
