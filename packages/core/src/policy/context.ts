@@ -72,9 +72,8 @@ export class AbortableContext extends BaseContext {
   private parentSignal: AbortSignal | undefined;
   private abortReason: unknown;
   private isAborted = false;
-  private readonly onParentAbort = (): void => {
-    this.abort(this.parentSignal?.reason);
-  };
+  // Made only when the signal is first read: most calls never need it.
+  private onParentAbort: (() => void) | undefined;
 
   constructor(
     private readonly parent: ExecuteContext,
@@ -96,6 +95,7 @@ export class AbortableContext extends BaseContext {
         this.abort(parentSignal.reason);
       } else {
         this.parentSignal = parentSignal;
+        this.onParentAbort = () => this.abort(parentSignal.reason);
         parentSignal.addEventListener('abort', this.onParentAbort);
       }
     }
@@ -123,9 +123,10 @@ export class AbortableContext extends BaseContext {
 
   /** Unhooks from the parent signal. Safe to call more than once. */
   release(): void {
-    if (this.parentSignal) {
+    if (this.parentSignal && this.onParentAbort) {
       this.parentSignal.removeEventListener('abort', this.onParentAbort);
       this.parentSignal = undefined;
+      this.onParentAbort = undefined;
     }
   }
 }
