@@ -69,6 +69,13 @@ export interface AdaptiveBulkheadOptions extends Omit<BulkheadOptions, 'maxConcu
 /**
  * The default drop classifier of {@link adaptiveBulkhead}: a `TimeoutError` (whether thrown or
  * the reason of an abort), or a rejection by a bulkhead or rate limiter further in.
+ * @example
+ * ```ts
+ * import { adaptiveBulkhead, aimd, isOverloadError } from '@keel/core/bulkhead';
+ * const pool = adaptiveBulkhead(aimd(), {
+ *   isDrop: (e) => isOverloadError(e) || (e as { status?: number }).status === 503,
+ * });
+ * ```
  * @category Bulkhead
  */
 export function isOverloadError(error: unknown): boolean {
@@ -183,6 +190,15 @@ class Waiter {
  * queue full, calls are rejected at once ({@link BulkheadRejectedError}). A permit is given
  * back however the call ends (value, rejection, synchronous throw) and handed straight to the
  * oldest waiter, so later arrivals never overtake the queue.
+ *
+ * @example
+ * ```ts
+ * import { bulkhead } from '@keel/core/bulkhead';
+ * const pool = bulkhead({ maxConcurrent: 2, maxQueue: 4 });
+ * pool.onReject(({ reason, executing }) => console.log(reason, executing));
+ * await Promise.all([1, 2, 3].map((n) => pool.execute(() => n * 2)));
+ * console.log(pool.stats().executing); // 0
+ * ```
  * @category Bulkhead
  */
 export class Bulkhead implements Policy {

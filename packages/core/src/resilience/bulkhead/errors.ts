@@ -24,6 +24,13 @@ export class BulkheadRejectedError extends KeelError {
 
 /**
  * True when `error` is a {@link BulkheadRejectedError}.
+ * @example
+ * ```ts
+ * import { bulkhead, isBulkheadRejectedError } from '@keel/core/bulkhead';
+ * const pool = bulkhead({ maxConcurrent: 1 });
+ * const answer = await pool.execute(() => 'ok').catch((e) => (isBulkheadRejectedError(e) ? 'busy' : 'failed'));
+ * console.log(answer);
+ * ```
  * @category Bulkhead
  */
 export const isBulkheadRejectedError = (error: unknown): error is BulkheadRejectedError =>
@@ -48,6 +55,11 @@ export class BulkheadQueueTimeoutError extends KeelError {
 
 /**
  * True when `error` is a {@link BulkheadQueueTimeoutError}.
+ * @example
+ * ```ts
+ * import { isBulkheadQueueTimeoutError } from '@keel/core/bulkhead';
+ * console.log(isBulkheadQueueTimeoutError(new Error('x'))); // false
+ * ```
  * @category Bulkhead
  */
 export const isBulkheadQueueTimeoutError = (error: unknown): error is BulkheadQueueTimeoutError =>

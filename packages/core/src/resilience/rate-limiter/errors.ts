@@ -26,6 +26,14 @@ export class RateLimitedError extends KeelError {
 
 /**
  * True when `error` is a {@link RateLimitedError}.
+ * @example
+ * ```ts
+ * import { gcra, isRateLimitedError, rateLimiter } from '@keel/core/rate-limiter';
+ * const policy = rateLimiter(gcra({ ratePerSecond: 1 }));
+ * await policy.execute(() => 'ok').catch((e) => {
+ *   if (isRateLimitedError(e)) console.log(`retry in ${e.retryAfterMs} ms`);
+ * });
+ * ```
  * @category Rate limiter
  */
 export const isRateLimitedError = (error: unknown): error is RateLimitedError =>
@@ -55,6 +63,15 @@ export class InvalidRateLimitHeaderError extends KeelError {
 
 /**
  * True when `error` is an {@link InvalidRateLimitHeaderError}.
+ * @example
+ * ```ts
+ * import { isInvalidRateLimitHeaderError, parseRateLimitHeaders } from '@keel/core/rate-limiter';
+ * try {
+ *   parseRateLimitHeaders({ RateLimit: '"default";t=5' });
+ * } catch (e) {
+ *   if (isInvalidRateLimitHeaderError(e)) console.log(e.header); // RateLimit
+ * }
+ * ```
  * @category Rate limiter
  */
 export const isInvalidRateLimitHeaderError = (error: unknown): error is InvalidRateLimitHeaderError =>

@@ -71,6 +71,14 @@ export interface AcquireOptions {
  * An in-memory rate limiter keeping one state per key (a user, a tenant, an IP address),
  * with bounded memory. Build one with {@link tokenBucket}, {@link gcra} or
  * {@link slidingWindow}; wrap it in {@link rateLimiter} to use it as a policy.
+ *
+ * @example
+ * ```ts
+ * import { tokenBucket } from '@keel/core/rate-limiter';
+ * const limiter = tokenBucket({ capacity: 5, refillPerSecond: 1 });
+ * const decision = await limiter.acquire('tenant-a', 1, { maxWaitMs: 2_000 });
+ * console.log(decision.remaining, limiter.size);
+ * ```
  * @category Rate limiter
  */
 export class RateLimiter {

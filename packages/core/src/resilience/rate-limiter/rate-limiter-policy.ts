@@ -52,6 +52,14 @@ export interface RateLimitRejectEvent {
  * A {@link RateLimiter} used as a {@link Policy}: each call takes `cost` units from its key's
  * quota before running, or waits up to `maxWaitMs` for them, or is rejected with
  * {@link RateLimitedError}.
+ *
+ * @example
+ * ```ts
+ * import { rateLimiter, slidingWindow } from '@keel/core/rate-limiter';
+ * const policy = rateLimiter(slidingWindow({ limit: 100, windowMs: 60_000 }));
+ * policy.onReject(({ key, error }) => console.log(key, error.retryAfterMs));
+ * await policy.execute(() => 'ok');
+ * ```
  * @category Rate limiter
  */
 export class RateLimiterPolicy implements Policy {

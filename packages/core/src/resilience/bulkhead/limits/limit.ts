@@ -34,7 +34,7 @@ export interface Limit {
   update(sample: LimitSample): number;
 }
 
-/** Validates that `minLimit <= initialLimit <= maxLimit` (each already checked on its own). */
+/** @internal Validates that `minLimit <= initialLimit <= maxLimit` (each already checked on its own). */
 export function checkLimitBounds(scope: string, min: number, max: number, initial: number): void {
   if (max < min) throw new InvalidOptionError(`${scope}.maxLimit`, max, `an integer >= minLimit (${min})`);
   if (initial < min || initial > max)
@@ -44,6 +44,11 @@ export function checkLimitBounds(scope: string, min: number, max: number, initia
 /**
  * `max(1, floor(log10(limit)))`: the slowly growing step that Vegas uses for its thresholds
  * and increments, so that large limits move in proportionally smaller steps.
+ * @example
+ * ```ts
+ * import { log10Step } from '@keel/core/bulkhead';
+ * console.log(log10Step(250)); // 2
+ * ```
  * @category Bulkhead
  */
 export function log10Step(limit: number): number {

@@ -11,6 +11,14 @@ export interface GcraState {
  * `1/rate` later; a request is allowed when the new TAT is no more than `burst/rate` ahead of
  * now. It admits exactly `burst` units at once, then one every `1/rate`, with no refill timer
  * and a single number of state.
+ *
+ * @example
+ * ```ts
+ * import { GcraAlgorithm } from '@keel/core/rate-limiter';
+ * const cells = new GcraAlgorithm(10, 2);
+ * const state = cells.create(0);
+ * console.log(cells.consume(state, 0, 1).remaining); // 1
+ * ```
  * @category Rate limiter
  */
 export class GcraAlgorithm implements RateLimitAlgorithm<GcraState> {

@@ -14,6 +14,14 @@ export interface SlidingWindowState {
  * `estimate + cost ≤ limit`. Two numbers per key; it assumes the previous window's requests
  * were spread evenly, so it can admit up to twice the limit in an unaligned window after a
  * burst at a window's very end, but never more than the limit in one aligned window.
+ *
+ * @example
+ * ```ts
+ * import { SlidingWindowAlgorithm } from '@keel/core/rate-limiter';
+ * const window = new SlidingWindowAlgorithm(10, 1_000);
+ * const state = window.create(0);
+ * console.log(window.consume(state, 0, 1).allowed); // true
+ * ```
  * @category Rate limiter
  */
 export class SlidingWindowAlgorithm implements RateLimitAlgorithm<SlidingWindowState> {

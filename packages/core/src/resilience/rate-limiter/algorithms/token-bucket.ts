@@ -10,6 +10,14 @@ export interface TokenBucketState {
  * A token bucket: holds up to `capacity` tokens, gains `refillPerSecond` continuously, and a
  * request spends `cost` tokens. Allows bursts of up to `capacity`, then a steady rate.
  * Starts full.
+ *
+ * @example
+ * ```ts
+ * import { TokenBucketAlgorithm } from '@keel/core/rate-limiter';
+ * const bucket = new TokenBucketAlgorithm(10, 5);
+ * const state = bucket.create(0);
+ * console.log(bucket.consume(state, 0, 3).remaining); // 7
+ * ```
  * @category Rate limiter
  */
 export class TokenBucketAlgorithm implements RateLimitAlgorithm<TokenBucketState> {
