@@ -4,12 +4,24 @@ import { check, checkKnownKeys } from '../../options/index.js';
  * Computes how long the circuit stays open. `openings` counts the consecutive openings since
  * the circuit was last closed: 1 for the first trip, 2 when the first half-open probe failed,
  * and so on. A result that is not a number >= 0 falls back to `breakDurationMs`.
+ * @example
+ * ```ts
+ * import { circuitBreaker, type BreakDurationGenerator } from '@keel/core/circuit-breaker';
+ * const linear: BreakDurationGenerator = (openings) => openings * 2_000;
+ * const breaker = circuitBreaker({ breakDuration: linear });
+ * ```
  * @category Circuit breaker
  */
 export type BreakDurationGenerator = (openings: number) => number;
 
 /**
  * Options of {@link exponentialBreakDuration}.
+ * @example
+ * ```ts
+ * import { exponentialBreakDuration, type ExponentialBreakDurationOptions } from '@keel/core/circuit-breaker';
+ * const options: ExponentialBreakDurationOptions = { initialMs: 1_000, factor: 3 };
+ * const next = exponentialBreakDuration(options);
+ * ```
  * @category Circuit breaker
  */
 export interface ExponentialBreakDurationOptions {
@@ -23,6 +35,11 @@ export interface ExponentialBreakDurationOptions {
 
 /**
  * Defaults of {@link exponentialBreakDuration}: Polly's 5 s break, doubling up to 5 minutes.
+ * @example
+ * ```ts
+ * import { DEFAULT_EXPONENTIAL_BREAK_DURATION_OPTIONS } from '@keel/core/circuit-breaker';
+ * console.log(DEFAULT_EXPONENTIAL_BREAK_DURATION_OPTIONS.maxMs); // 300000
+ * ```
  * @category Circuit breaker
  */
 export const DEFAULT_EXPONENTIAL_BREAK_DURATION_OPTIONS = {

@@ -30,6 +30,12 @@ import type {
 
 /**
  * Options of {@link circuitBreaker}.
+ * @example
+ * ```ts
+ * import { circuitBreaker, type CircuitBreakerOptions } from '@keel/core/circuit-breaker';
+ * const options: CircuitBreakerOptions = { breakDurationMs: 10_000, halfOpenPermits: 2 };
+ * const breaker = circuitBreaker(options);
+ * ```
  * @category Circuit breaker
  */
 export interface CircuitBreakerOptions {
@@ -93,6 +99,11 @@ export function defaultHandleError(error: unknown): boolean {
  * Defaults of {@link circuitBreaker}. The 5 s break is Polly v8's default (resilience4j waits
  * 60 s, opossum 30 s); one half-open probe is the Polly, cockatiel and opossum behaviour
  * (resilience4j permits 10).
+ * @example
+ * ```ts
+ * import { DEFAULT_CIRCUIT_BREAKER_OPTIONS } from '@keel/core/circuit-breaker';
+ * console.log(DEFAULT_CIRCUIT_BREAKER_OPTIONS.breakDurationMs); // 5000
+ * ```
  * @category Circuit breaker
  */
 export const DEFAULT_CIRCUIT_BREAKER_OPTIONS = {

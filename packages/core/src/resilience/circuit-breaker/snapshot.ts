@@ -10,6 +10,12 @@ import type { CircuitStateKind } from './state.js';
  * shift them onto its own clock, so only the elapsed time matters. `until` is `null` for a
  * break with no end (JSON has no `Infinity`). Probes in flight are not exported: a restored
  * half-open circuit starts with all its permits free.
+ * @example
+ * ```ts
+ * import { circuitBreaker, type CircuitBreakerSnapshot } from '@keel/core/circuit-breaker';
+ * const saved: CircuitBreakerSnapshot = JSON.parse(JSON.stringify(circuitBreaker().toJSON()));
+ * const restored = circuitBreaker({ hydrate: saved });
+ * ```
  * @category Circuit breaker
  */
 export interface CircuitBreakerSnapshot {

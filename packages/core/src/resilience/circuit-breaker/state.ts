@@ -2,12 +2,23 @@
  * The four states of a circuit. Closed lets calls through and counts them; open refuses them
  * until its break ends; half-open lets a few probes through to decide; isolated refuses them
  * until released by hand.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const kind = circuitBreaker().state.kind; // 'closed'
+ * ```
  * @category Circuit breaker
  */
 export type CircuitStateKind = 'closed' | 'open' | 'half-open' | 'isolated';
 
 /**
  * Calls flow and their outcomes are counted by the trip policy.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const state = circuitBreaker().state;
+ * if (state.kind === 'closed') console.log(state.generation);
+ * ```
  * @category Circuit breaker
  */
 export interface ClosedState {
@@ -19,6 +30,12 @@ export interface ClosedState {
 /**
  * Calls are refused until `until`. The move to half-open happens on the first call at or after
  * `until` (no timer runs), so a circuit nobody calls reports `open` with `until` in the past.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const state = circuitBreaker().state;
+ * if (state.kind === 'open') console.log(state.until);
+ * ```
  * @category Circuit breaker
  */
 export interface OpenState {
@@ -35,6 +52,12 @@ export interface OpenState {
 /**
  * Up to `permits` probes may be in flight; `successes` probe successes close the circuit and any
  * probe failure opens it again.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const state = circuitBreaker().state;
+ * if (state.kind === 'half-open') console.log(`${state.inFlight} of ${state.permits} probes`);
+ * ```
  * @category Circuit breaker
  */
 export interface HalfOpenState {
@@ -54,6 +77,14 @@ export interface HalfOpenState {
 
 /**
  * Held open by hand; calls are refused with `IsolatedCircuitError`.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const breaker = circuitBreaker();
+ * breaker.isolate();
+ * const state = breaker.state;
+ * if (state.kind === 'isolated') console.log(state.isolations); // 1
+ * ```
  * @category Circuit breaker
  */
 export interface IsolatedState {
@@ -85,6 +116,11 @@ export type CircuitState = ClosedState | OpenState | HalfOpenState | IsolatedSta
  * - `isolated`: `isolate()` was called.
  * - `released`: the last isolation handle was disposed.
  * - `reset`: `reset()` was called.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onStateChange(({ reason }) => console.log(reason));
+ * ```
  * @category Circuit breaker
  */
 export type TransitionReason =
@@ -99,6 +135,11 @@ export type TransitionReason =
 
 /**
  * Payload of `onStateChange`.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onStateChange(({ from, to }) => console.log(`${from} -> ${to}`));
+ * ```
  * @category Circuit breaker
  */
 export interface StateChangeEvent {
@@ -111,6 +152,11 @@ export interface StateChangeEvent {
 
 /**
  * Payload of `onBreak`: the circuit opened, or was isolated (`until` is then `Infinity`).
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onBreak(({ until }) => console.log(`open until ${until}`));
+ * ```
  * @category Circuit breaker
  */
 export interface BreakEvent {
@@ -125,6 +171,11 @@ export interface BreakEvent {
 
 /**
  * Payload of `onReset` (the circuit closed) and `onHalfOpen`.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onReset(({ reason }) => console.log(`closed: ${reason}`));
+ * ```
  * @category Circuit breaker
  */
 export interface TransitionEvent {
@@ -135,6 +186,11 @@ export interface TransitionEvent {
 /**
  * Payload of `onSuccess`. `duration` is measured on the breaker's clock; it is `NaN` for a call
  * that started before anyone subscribed to `onSuccess` or `onFailure`.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onSuccess(({ duration }) => console.log(`${duration} ms`));
+ * ```
  * @category Circuit breaker
  */
 export interface SuccessEvent {
@@ -145,6 +201,11 @@ export interface SuccessEvent {
 
 /**
  * Payload of `onFailure`: a counted failure, by a thrown error or by a result `handleResult` flagged.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onFailure((e) => console.log(e.source === 'error' ? e.error : e.result));
+ * ```
  * @category Circuit breaker
  */
 export type FailureEvent =
@@ -163,6 +224,11 @@ export type FailureEvent =
 
 /**
  * Payload of `onReject`: a call refused without running.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * circuitBreaker().onReject(({ state, retryAfterMs }) => console.log(state, retryAfterMs));
+ * ```
  * @category Circuit breaker
  */
 export interface RejectEvent {

@@ -5,6 +5,11 @@ import { type TripMetrics, type TripPolicy, type TripPolicySnapshot, tripMetrics
 /**
  * Failures in a row that open the circuit when no threshold is given (Polly's classic
  * breaker and cockatiel's `ConsecutiveBreaker` leave it to the caller; 5 is a common choice).
+ * @example
+ * ```ts
+ * import { DEFAULT_CONSECUTIVE_FAILURES } from '@keel/core/circuit-breaker';
+ * console.log(DEFAULT_CONSECUTIVE_FAILURES); // 5
+ * ```
  * @category Circuit breaker
  */
 export const DEFAULT_CONSECUTIVE_FAILURES = 5;
@@ -13,6 +18,11 @@ export const DEFAULT_CONSECUTIVE_FAILURES = 5;
  * Opens the circuit after `threshold` failures in a row; any success starts the count again.
  * Simple, and right for low or uneven traffic; under heavy traffic a failure *rate* is steadier
  * (see {@link countWindow} and {@link timeWindow}).
+ * @example
+ * ```ts
+ * import { circuitBreaker, ConsecutiveFailures } from '@keel/core/circuit-breaker';
+ * const breaker = circuitBreaker({ breaker: new ConsecutiveFailures(3) });
+ * ```
  * @category Circuit breaker
  */
 export class ConsecutiveFailures implements TripPolicy {

@@ -4,6 +4,12 @@ import { type TripMetrics, type TripPolicy, type TripPolicySnapshot, tripMetrics
 
 /**
  * Options of {@link countWindow}. Rates are ratios in [0, 1] (resilience4j states them in percent).
+ * @example
+ * ```ts
+ * import { countWindow, type CountWindowOptions } from '@keel/core/circuit-breaker';
+ * const options: CountWindowOptions = { size: 50, minimumCalls: 20 };
+ * const policy = countWindow(options);
+ * ```
  * @category Circuit breaker
  */
 export interface CountWindowOptions {
@@ -23,6 +29,11 @@ export interface CountWindowOptions {
  * Defaults of {@link countWindow}: resilience4j's COUNT_BASED window (100 calls, 100 minimum,
  * 50 %), except that slow-call counting is off until `slowCallDurationMs` is set (resilience4j
  * defaults it to 60 s at a 100 % rate).
+ * @example
+ * ```ts
+ * import { DEFAULT_COUNT_WINDOW_OPTIONS } from '@keel/core/circuit-breaker';
+ * console.log(DEFAULT_COUNT_WINDOW_OPTIONS.failureRateThreshold); // 0.5
+ * ```
  * @category Circuit breaker
  */
 export const DEFAULT_COUNT_WINDOW_OPTIONS = {
@@ -44,6 +55,11 @@ const SLOW = 2;
  * The window is a ring of one byte per call, allocated on the first counted call; running
  * totals are kept by adding the new entry and subtracting the one it evicts, so reading the
  * rates is O(1) (the technique resilience4j's fixed-size window uses).
+ * @example
+ * ```ts
+ * import { circuitBreaker, CountWindow } from '@keel/core/circuit-breaker';
+ * const breaker = circuitBreaker({ breaker: new CountWindow({ size: 20, minimumCalls: 10 }) });
+ * ```
  * @category Circuit breaker
  */
 export class CountWindow implements TripPolicy {

@@ -4,6 +4,12 @@ import { type TripMetrics, type TripPolicy, type TripPolicySnapshot, tripMetrics
 
 /**
  * Options of {@link timeWindow}. Rates are ratios in [0, 1].
+ * @example
+ * ```ts
+ * import { timeWindow, type TimeWindowOptions } from '@keel/core/circuit-breaker';
+ * const options: TimeWindowOptions = { samplingDurationMs: 60_000, minimumThroughput: 50 };
+ * const policy = timeWindow(options);
+ * ```
  * @category Circuit breaker
  */
 export interface TimeWindowOptions {
@@ -24,6 +30,11 @@ export interface TimeWindowOptions {
 /**
  * Defaults of {@link timeWindow}: Polly v8's circuit breaker (failure ratio 0.1, minimum
  * throughput 100, sampling duration 30 s) with Polly's ten windows per sampling duration.
+ * @example
+ * ```ts
+ * import { DEFAULT_TIME_WINDOW_OPTIONS } from '@keel/core/circuit-breaker';
+ * console.log(DEFAULT_TIME_WINDOW_OPTIONS.samplingDurationMs); // 30000
+ * ```
  * @category Circuit breaker
  */
 export const DEFAULT_TIME_WINDOW_OPTIONS = {
@@ -46,6 +57,11 @@ const STRIDE = 4;
  * The window is `buckets` buckets of `samplingDurationMs / buckets` each, allocated on the first
  * counted call. Moving to a new bucket subtracts the expired buckets from running totals, so
  * reading the rates is O(1) and sliding costs at most one pass over the buckets.
+ * @example
+ * ```ts
+ * import { circuitBreaker, TimeWindow } from '@keel/core/circuit-breaker';
+ * const breaker = circuitBreaker({ breaker: new TimeWindow({ samplingDurationMs: 10_000, minimumThroughput: 20 }) });
+ * ```
  * @category Circuit breaker
  */
 export class TimeWindow implements TripPolicy {

@@ -1,5 +1,11 @@
 /**
  * Counters a trip policy reports for monitoring. Rates are `NaN` when no call has been counted.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * const { calls, failureRate } = circuitBreaker().metrics;
+ * console.log(calls, failureRate);
+ * ```
  * @category Circuit breaker
  */
 export interface TripMetrics {
@@ -17,6 +23,11 @@ export interface TripMetrics {
 
 /**
  * A plain, JSON-safe picture of a trip policy's counters; `kind` names the policy that made it.
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@keel/core/circuit-breaker';
+ * console.log(circuitBreaker().toJSON().breaker.kind); // 'consecutive'
+ * ```
  * @category Circuit breaker
  */
 export interface TripPolicySnapshot {
