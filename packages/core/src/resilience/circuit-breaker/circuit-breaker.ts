@@ -55,7 +55,11 @@ export interface CircuitBreakerOptions {
   readonly breakDuration?: BreakDurationGenerator;
   /** Probes allowed in flight at once while half-open. @default 1 */
   readonly halfOpenPermits?: number;
-  /** Probe successes that close a half-open circuit. @default halfOpenPermits */
+  /**
+   * Probe successes that close a half-open circuit. A successful probe frees its permit for the
+   * next one, so this may exceed `halfOpenPermits`.
+   * @default halfOpenPermits
+   */
   readonly successThreshold?: number;
   /**
    * Longest time a half-open circuit waits on its probes while every permit is taken; after it,
