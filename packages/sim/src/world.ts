@@ -22,8 +22,10 @@ export interface WorldOptions {
   readonly windowMs?: number;
   /** Behaviour of links not configured otherwise. @default 1 ms latency, no faults */
   readonly defaultLink?: LinkOptions;
-  /** See {@link SimulatorOptions.quietTurns}. @default 24 */
+  /** See {@link SimulatorOptions.quietTurns}. @default 16 */
   readonly quietTurns?: number;
+  /** See {@link SimulatorOptions.resolutionMs}. @default 0 */
+  readonly resolutionMs?: number;
 }
 
 interface Tracker {
@@ -63,10 +65,18 @@ export class World implements FaultTarget {
   private readonly trackers = new Map<string, Tracker>();
 
   constructor(options: WorldOptions = {}) {
-    checkKnownKeys('World', options, ['seed', 'trace', 'windowMs', 'defaultLink', 'quietTurns']);
+    checkKnownKeys('World', options, [
+      'seed',
+      'trace',
+      'windowMs',
+      'defaultLink',
+      'quietTurns',
+      'resolutionMs',
+    ]);
     this.sim = new Simulator({
       seed: options.seed ?? 0,
       ...(options.quietTurns === undefined ? {} : { quietTurns: options.quietTurns }),
+      ...(options.resolutionMs === undefined ? {} : { resolutionMs: options.resolutionMs }),
     });
     const trace = options.trace ?? false;
     this.trace =

@@ -89,3 +89,17 @@ describe('Simulator', () => {
     expect(a.next()).toBe(b.next());
   });
 });
+
+describe('Simulator resolution', () => {
+  it('rounds event times up to whole ticks, which then share an instant', async () => {
+    const sim = new Simulator({ resolutionMs: 10 });
+    const seen: number[] = [];
+    sim.schedule(3, () => seen.push(sim.now()), undefined);
+    sim.schedule(10, () => seen.push(sim.now()), undefined);
+    sim.schedule(10.5, () => seen.push(sim.now()), undefined);
+    sim.clock.setTimeout(() => seen.push(sim.now()), 0);
+    await sim.run(100);
+    expect(seen).toEqual([0, 10, 10, 20]);
+    expect(() => new Simulator({ resolutionMs: -1 })).toThrow(/resolutionMs/);
+  });
+});

@@ -52,6 +52,14 @@ describe('openLoop', () => {
     expect(spiky.length - inSpike).toBeLessThan(260);
   });
 
+  it('keeps its rate on a coarse simulator clock', async () => {
+    const sim = new Simulator({ seed: 1, resolutionMs: 5 });
+    let n = 0;
+    openLoop(sim, constantRate(1_000), () => n++);
+    await sim.run(20_000);
+    expect(n / 20_000).toBeCloseTo(1, 1);
+  });
+
   it('stops on request and at stopAt', async () => {
     const sim = new Simulator();
     let n = 0;

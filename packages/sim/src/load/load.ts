@@ -34,6 +34,8 @@ interface OpenLoopState {
   readonly fire: (index: number) => void;
   readonly meanGapMs: number;
   readonly stopAt: number;
+  /** Time of the latest candidate. */
+  at: number;
   started: number;
   stopped: boolean;
 }
@@ -41,16 +43,16 @@ interface OpenLoopState {
 function nextCandidate(state: OpenLoopState): void {
   // Thinning (Lewis and Shedler, 1979): candidates at the maximum rate, each kept with
   // probability rate(t) / maxRate, give a Poisson process with the time-varying rate.
-  const gap = -state.meanGapMs * Math.log(1 - state.random.next());
-  state.sim.schedule(gap, arrive, state);
+  // Absolute candidate times, so a coarse simulator clock does not stretch the gaps.
+  state.at += -state.meanGapMs * Math.log(1 - state.random.next());
+  state.sim.scheduleAt(state.at, arrive, state);
 }
 
 function arrive(state: OpenLoopState): void {
   if (state.stopped) return;
-  const now = state.sim.now();
-  if (now > state.stopAt) return;
+  if (state.at > state.stopAt) return;
   const max = state.schedule.maxRate;
-  if (state.random.next() * max < state.schedule.rateAt(now)) {
+  if (state.random.next() * max < state.schedule.rateAt(state.at)) {
     state.sim.wake();
     state.fire(state.started++);
   }
@@ -89,6 +91,7 @@ export function openLoop(
     fire,
     meanGapMs: 1000 / schedule.maxRate,
     stopAt: check.number('stopAt', options.stopAt, Number.POSITIVE_INFINITY, { allowInfinity: true }),
+    at: sim.now(),
     started: 0,
     stopped: schedule.maxRate === 0,
   };
