@@ -197,9 +197,10 @@ export const retryStormScenario = defineScenario({
     const build = (world: World, send: () => Promise<unknown>): void => {
       world.service('api', { concurrency: 8, queueCapacity: 400, serviceTime: lognormal(10, 0.2) });
       world.node('client');
-      world.faults([
-        { at: knobs.outageStartMs, duration: knobs.outageMs, fault: { kind: 'crash', service: 'api' } },
-      ]);
+      if (knobs.outageMs > 0)
+        world.faults([
+          { at: knobs.outageStartMs, duration: knobs.outageMs, fault: { kind: 'crash', service: 'api' } },
+        ]);
       openLoop(world.sim, constantRate(knobs.rps), () => world.track('req', send));
       watchRecovery(world, outageEndMs, 1_000, 0.95);
     };
