@@ -37,6 +37,11 @@ export class ServiceError extends KeelError {
 
 /**
  * True when `error` is a {@link ServiceError}.
+ * @example
+ * ```ts
+ * import { isServiceError } from '@keel/sim';
+ * console.log(isServiceError(new Error('plain'))); // false
+ * ```
  * @category Simulation
  */
 export const isServiceError = (error: unknown): error is ServiceError =>
@@ -67,6 +72,11 @@ export class UnknownScenarioError extends KeelError {
 
 /**
  * True when `error` is an {@link UnknownScenarioError}.
+ * @example
+ * ```ts
+ * import { isUnknownScenarioError, UnknownScenarioError } from '@keel/sim';
+ * console.log(isUnknownScenarioError(new UnknownScenarioError('x', []))); // true
+ * ```
  * @category Simulation
  */
 export const isUnknownScenarioError = (error: unknown): error is UnknownScenarioError =>

@@ -17,7 +17,7 @@ function formatNumber(value: number): string {
  * @example
  * ```ts
  * import { formatSummaryTable } from '@keel/sim';
- * console.log(formatSummaryTable({ metrics: {}, series: {}, summary: { rows: [
+ * console.log(formatSummaryTable({ summary: { rows: [
  *   { label: 'Success', unit: '%', baseline: 80, pattern: 99, better: 'higher' },
  * ] } }));
  * ```

@@ -34,7 +34,15 @@ export interface SimulatorOptions {
   readonly resolutionMs?: number;
 }
 
-/** Defaults of {@link SimulatorOptions}. @category Simulation */
+/**
+ * Defaults of {@link SimulatorOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_SIMULATOR_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_SIMULATOR_OPTIONS);
+ * ```
+ * @category Simulation
+ */
 export const DEFAULT_SIMULATOR_OPTIONS = { seed: 0, startMs: 0, quietTurns: 16, resolutionMs: 0 } as const;
 
 /**

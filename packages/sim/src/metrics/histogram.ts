@@ -16,7 +16,15 @@ export interface HistogramSummary {
   readonly p999: number;
 }
 
-/** Default relative error of {@link Histogram}: 1%. @category Metrics */
+/**
+ * Default relative error of {@link Histogram}: 1%.
+ * @example
+ * ```ts
+ * import { DEFAULT_HISTOGRAM_RELATIVE_ERROR } from '@keel/sim';
+ * console.log(DEFAULT_HISTOGRAM_RELATIVE_ERROR);
+ * ```
+ * @category Metrics
+ */
 export const DEFAULT_HISTOGRAM_RELATIVE_ERROR = 0.01;
 
 /**

@@ -20,7 +20,15 @@ export interface MetricsOptions {
   readonly relativeError?: number;
 }
 
-/** Defaults of {@link MetricsOptions}. @category Metrics */
+/**
+ * Defaults of {@link MetricsOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_METRICS_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_METRICS_OPTIONS);
+ * ```
+ * @category Metrics
+ */
 export const DEFAULT_METRICS_OPTIONS = {
   windowMs: 1000,
   relativeError: DEFAULT_HISTOGRAM_RELATIVE_ERROR,

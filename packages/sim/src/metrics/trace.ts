@@ -20,7 +20,15 @@ export interface TraceOptions {
   readonly kinds?: readonly string[];
 }
 
-/** Defaults of {@link TraceOptions}. @category Metrics */
+/**
+ * Defaults of {@link TraceOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_TRACE_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_TRACE_OPTIONS);
+ * ```
+ * @category Metrics
+ */
 export const DEFAULT_TRACE_OPTIONS = { keep: true, maxLines: 100_000 } as const;
 
 const FNV_PRIME = 0x01000193;

@@ -33,7 +33,15 @@ export interface LinkOptions {
   readonly bandwidth?: number;
 }
 
-/** Defaults of {@link LinkOptions}. @category Network */
+/**
+ * Defaults of {@link LinkOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_LINK_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_LINK_OPTIONS);
+ * ```
+ * @category Network
+ */
 export const DEFAULT_LINK_OPTIONS: Required<LinkOptions> = Object.freeze({
   latency: constant(1),
   loss: 0,
@@ -126,6 +134,13 @@ export type MessageHandler = (message: Message) => void;
 /**
  * A process on the simulated network: a name, its own (possibly skewed) clock and an up/down
  * state. Messages to a node that is down are dropped.
+ * @example
+ * ```ts
+ * import { Network, Simulator } from '@keel/sim';
+ * const node = new Network(new Simulator()).node('cache', { skewMs: 40 });
+ * node.onMessage((message) => console.log(message.payload));
+ * console.log(node.clock.now()); // 40
+ * ```
  * @category Network
  */
 export class SimNode {

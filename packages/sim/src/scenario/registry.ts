@@ -60,6 +60,11 @@ export class ScenarioRegistry {
 
 /**
  * The default registry.
+ * @example
+ * ```ts
+ * import { scenarios } from '@keel/sim';
+ * console.log(scenarios.ids());
+ * ```
  * @category Scenarios
  */
 export const scenarios: ScenarioRegistry = new ScenarioRegistry();
@@ -69,9 +74,11 @@ export const scenarios: ScenarioRegistry = new ScenarioRegistry();
  * `scenario.ts`.
  * @example
  * ```ts
- * import { defineScenario, registerScenario } from '@keel/sim';
- * declare const myScenario: Parameters<typeof registerScenario>[0];
- * registerScenario(myScenario);
+ * import { defineScenario, registerScenario, runVariants } from '@keel/sim';
+ * registerScenario(defineScenario({
+ *   id: 'noop', name: 'No-op', description: 'Runs two empty worlds.', knobs: {}, defaultDurationMs: 1_000,
+ *   run: (seed, _knobs, options) => runVariants(seed, options, { baseline: () => {}, pattern: () => {} }, () => []),
+ * }));
  * ```
  * @category Scenarios
  */
@@ -94,6 +101,11 @@ export function getScenario(id: string): Scenario<any> {
 
 /**
  * Every scenario of the default registry, sorted by id.
+ * @example
+ * ```ts
+ * import { listScenarios } from '@keel/sim';
+ * for (const scenario of listScenarios()) console.log(scenario.id, scenario.name);
+ * ```
  * @category Scenarios
  */
 export function listScenarios(): Scenario<any>[] {

@@ -83,8 +83,9 @@ export async function runVariants(
  * @example
  * ```ts
  * import { row } from '@keel/sim';
- * declare const metrics: Parameters<typeof row>[3];
- * const success = row('Successful calls', 'req', 'higher', metrics, (m) => m.counters['req.ok'] ?? 0);
+ * const snapshot = (ok: number) => ({ counters: { 'req.ok': ok }, gauges: {}, histograms: {} });
+ * const metrics = { baseline: snapshot(80), pattern: snapshot(99) };
+ * console.log(row('Successful calls', 'req', 'higher', metrics, (m) => m.counters['req.ok'] ?? 0));
  * ```
  * @category Scenarios
  */

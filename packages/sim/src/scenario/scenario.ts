@@ -109,6 +109,16 @@ export interface Scenario<K extends KnobSpecs = KnobSpecs> {
 /**
  * Identity function that keeps the knob types of a scenario literal, so `run` sees typed
  * knob values.
+ * @example
+ * ```ts
+ * import { defineScenario, runVariants } from '@keel/sim';
+ * const idle = defineScenario({
+ *   id: 'idle', name: 'Idle', description: 'Nothing happens.', defaultDurationMs: 1_000,
+ *   knobs: { on: { type: 'boolean', label: 'On', default: false } },
+ *   run: (seed, knobs, options) => runVariants(seed, options, { baseline: () => {}, pattern: () => {} }, () => []),
+ * });
+ * console.log(idle.knobs.on.default);
+ * ```
  * @category Scenarios
  */
 export function defineScenario<const K extends KnobSpecs>(scenario: Scenario<K>): Scenario<K> {

@@ -34,7 +34,15 @@ export interface ServiceOptions<S = undefined> {
   readonly initialState?: () => S;
 }
 
-/** Defaults of {@link ServiceOptions}. @category Services */
+/**
+ * Defaults of {@link ServiceOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_SERVICE_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_SERVICE_OPTIONS);
+ * ```
+ * @category Services
+ */
 export const DEFAULT_SERVICE_OPTIONS = Object.freeze({
   concurrency: 8,
   queueCapacity: Number.POSITIVE_INFINITY,
@@ -78,7 +86,15 @@ export interface BrownoutOptions {
   readonly errorRate?: number;
 }
 
-/** Defaults of {@link BrownoutOptions}. @category Services */
+/**
+ * Defaults of {@link BrownoutOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_BROWNOUT_OPTIONS } from '@keel/sim';
+ * console.log(DEFAULT_BROWNOUT_OPTIONS);
+ * ```
+ * @category Services
+ */
 export const DEFAULT_BROWNOUT_OPTIONS = Object.freeze({ slowdown: 3, errorRate: 0.2 });
 
 interface Job {
