@@ -81,3 +81,37 @@ export class UnknownScenarioError extends KeelError {
  */
 export const isUnknownScenarioError = (error: unknown): error is UnknownScenarioError =>
   hasErrorCode(error, 'KEEL_SIM_UNKNOWN_SCENARIO');
+
+/**
+ * Thrown by `Simulator.run` when a run of the same simulator is still in progress: runs do not
+ * overlap, await the first one.
+ *
+ * @example
+ * ```ts
+ * import { Simulator, isSimulatorBusyError } from '@keel/sim';
+ * const sim = new Simulator();
+ * const first = sim.run(10);
+ * try { await sim.run(20); } catch (error) { console.log(isSimulatorBusyError(error)); } // true
+ * await first;
+ * ```
+ * @category Simulation
+ */
+export class SimulatorBusyError extends KeelError {
+  override readonly name = 'SimulatorBusyError' as const;
+  readonly code = 'KEEL_SIM_BUSY' as const;
+  constructor() {
+    super('Simulator.run is already in progress');
+  }
+}
+
+/**
+ * True when `error` is a {@link SimulatorBusyError}.
+ * @example
+ * ```ts
+ * import { isSimulatorBusyError } from '@keel/sim';
+ * console.log(isSimulatorBusyError(new Error('x'))); // false
+ * ```
+ * @category Simulation
+ */
+export const isSimulatorBusyError = (error: unknown): error is SimulatorBusyError =>
+  hasErrorCode(error, 'KEEL_SIM_BUSY');

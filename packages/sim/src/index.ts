@@ -26,7 +26,14 @@ export type {
 } from './engine/simulator.js';
 export { DEFAULT_SIMULATOR_OPTIONS, Simulator } from './engine/simulator.js';
 export type { ServiceErrorReason } from './errors.js';
-export { isServiceError, isUnknownScenarioError, ServiceError, UnknownScenarioError } from './errors.js';
+export {
+  isServiceError,
+  isSimulatorBusyError,
+  isUnknownScenarioError,
+  ServiceError,
+  SimulatorBusyError,
+  UnknownScenarioError,
+} from './errors.js';
 export type { Fault, FaultTarget, RandomFaultOptions, ScheduledFault } from './faults/faults.js';
 export { applyFault, randomFaults, scheduleFaults } from './faults/faults.js';
 export { chart, formatSummaryTable, sparkline } from './format.js';

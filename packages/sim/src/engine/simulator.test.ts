@@ -1,5 +1,6 @@
 import { isInvalidOptionError } from '@keel/core/errors';
 import { describe, expect, it } from 'vitest';
+import { isSimulatorBusyError } from '../errors.js';
 import { Simulator } from './simulator.js';
 
 describe('Simulator', () => {
@@ -101,5 +102,30 @@ describe('Simulator resolution', () => {
     await sim.run(100);
     expect(seen).toEqual([0, 10, 10, 20]);
     expect(() => new Simulator({ resolutionMs: -1 })).toThrow(/resolutionMs/);
+  });
+});
+
+describe('Simulator failures', () => {
+  it('refuses overlapping runs', async () => {
+    const sim = new Simulator();
+    const first = sim.run(10);
+    await expect(sim.run(20)).rejects.toSatisfy(isSimulatorBusyError);
+    await first;
+    await sim.run(20);
+    expect(sim.now()).toBe(20);
+  });
+
+  it('rejects the run when an event throws, and can run again', async () => {
+    const sim = new Simulator();
+    sim.schedule(
+      5,
+      () => {
+        throw new RangeError('boom');
+      },
+      undefined,
+    );
+    await expect(sim.run(10)).rejects.toThrow('boom');
+    await sim.run(20);
+    expect(sim.now()).toBe(20);
   });
 });

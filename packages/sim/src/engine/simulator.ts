@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '@keel/core/clock';
 import { check, checkKnownKeys } from '@keel/core/options';
 import { SeededRandom } from '@keel/core/random';
+import { SimulatorBusyError } from '../errors.js';
 import { EVENT_WAKES, type EventCallback, EventQueue } from './event-queue.js';
 
 /**
@@ -285,7 +286,7 @@ export class Simulator {
   run(until: number, options: RunOptions = {}): Promise<SimulatorStats> {
     checkKnownKeys('run', options, ['onProgress', 'progressEveryMs']);
     const onProgress = check.func<NonNullable<RunOptions['onProgress']>>('onProgress', options.onProgress);
-    if (this.loop) throw new Error('Simulator.run is already in progress');
+    if (this.loop) return Promise.reject(new SimulatorBusyError());
     const from = this.current;
     const target = check.number('until', until, from, { min: from, allowInfinity: true });
     const span = Number.isFinite(target) ? target - from : 0;
