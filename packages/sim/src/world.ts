@@ -3,7 +3,7 @@ import { check, checkKnownKeys } from '@keel/core/options';
 import type { SeededRandom } from '@keel/core/random';
 import { type RunOptions, Simulator, type SimulatorStats } from './engine/simulator.js';
 import { type FaultTarget, type ScheduledFault, scheduleFaults } from './faults/faults.js';
-import { type Counter, type LatencyRecorder, Metrics } from './metrics/metrics.js';
+import { type Counter, type Gauge, type LatencyRecorder, Metrics } from './metrics/metrics.js';
 import { Trace, type TraceOptions } from './metrics/trace.js';
 import { type LinkOptions, Network, type NodeOptions, type SimNode } from './network/network.js';
 import { type CallOptions, Rpc } from './network/rpc.js';
@@ -29,9 +29,24 @@ export interface WorldOptions {
 }
 
 interface Tracker {
+  readonly name: string;
   readonly ok: Counter;
   readonly failed: Counter;
   readonly latency: LatencyRecorder;
+  /** Set when the trace records `done` lines. */
+  readonly trace: Trace | undefined;
+}
+
+interface Sampler {
+  readonly sim: Simulator;
+  readonly gauge: Gauge;
+  readonly read: () => number;
+  readonly everyMs: number;
+}
+
+function sample(s: Sampler): void {
+  s.gauge.set(s.read());
+  s.sim.schedule(s.everyMs, sample, s);
 }
 
 /**
@@ -111,6 +126,8 @@ export class World implements FaultTarget {
   service<S = undefined>(name: string, options: ServiceOptions<S> = {}): Service<S> {
     const service = new Service<S>(this.rpc, name, options, this.trace);
     this.services.set(name, service);
+    this.sample(`${name}.busy`, () => service.busy);
+    this.sample(`${name}.queued`, () => service.queued);
     return service;
   }
 
@@ -125,13 +142,28 @@ export class World implements FaultTarget {
   }
 
   /**
+   * Samples `read()` into the gauge `name` every `everyMs` (default: once per series window, in
+   * the middle of each window). Every service is sampled this way as `<name>.busy` and
+   * `<name>.queued`. Sampling never stops, so drive a world with {@link World.run} (finite) rather
+   * than running its simulator until no event is left.
+   */
+  sample(name: string, read: () => number, everyMs = this.metrics.windowMs): void {
+    const period = check.duration('everyMs', everyMs, this.metrics.windowMs, { above: 0 });
+    const sampler: Sampler = { sim: this.sim, gauge: this.metrics.gauge(name), read, everyMs: period };
+    this.sim.schedule(period / 2, sample, sampler);
+  }
+
+  /**
    * Runs `work` and records its outcome under `name`: counters `name.ok` and `name.failed` and
-   * latency `name.latency` (virtual ms from start to settlement).
+   * latency `name.latency` (virtual ms from start to settlement). With a trace, each outcome
+   * is a `done` line (`name`, `ok`, `ms`).
    */
   track(name: string, work: () => PromiseLike<unknown>): void {
     let tracker = this.trackers.get(name);
     if (!tracker) {
       tracker = {
+        name,
+        trace: this.trace?.wants('done') ? this.trace : undefined,
         ok: this.metrics.counter(`${name}.ok`),
         failed: this.metrics.counter(`${name}.failed`),
         latency: this.metrics.latency(`${name}.latency`),
@@ -149,12 +181,16 @@ export class World implements FaultTarget {
     }
     pending.then(
       () => {
+        const ms = sim.now() - start;
         t.ok.inc();
-        t.latency.record(sim.now() - start);
+        t.latency.record(ms);
+        t.trace?.emit('done', { name: t.name, ok: true, ms });
       },
       () => {
+        const ms = sim.now() - start;
         t.failed.inc();
-        t.latency.record(sim.now() - start);
+        t.latency.record(ms);
+        t.trace?.emit('done', { name: t.name, ok: false, ms });
       },
     );
   }
