@@ -22,6 +22,23 @@ describe('Simulator', () => {
     expect(sim.now()).toBe(1_000);
   });
 
+  it('a chain deeper than quietTurns resumes late; raising quietTurns fixes it', async () => {
+    const observe = async (quietTurns: number) => {
+      const sim = new Simulator({ quietTurns });
+      let seen = -1;
+      void (async () => {
+        await sim.sleep(10);
+        for (let i = 0; i < 30; i++) await undefined; // 30 turns without touching the simulator
+        seen = sim.now();
+      })();
+      sim.schedule(50, () => {}, undefined);
+      await sim.run(100);
+      return seen;
+    };
+    expect(await observe(64)).toBe(10);
+    expect(await observe(4)).toBeGreaterThan(10);
+  });
+
   it('orders equal-time events by scheduling order and stops at the horizon', async () => {
     const sim = new Simulator();
     const order: number[] = [];

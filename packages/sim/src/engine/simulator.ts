@@ -92,12 +92,12 @@ export interface SimulatorStats {
 
 class SimTimer implements TimerHandle {
   constructor(
-    private readonly queue: EventQueue,
+    private readonly sim: Simulator,
     private readonly slot: number,
     private readonly generation: number,
   ) {}
   clear(): void {
-    this.queue.cancel(this.slot, this.generation);
+    this.sim._cancel(this.slot, this.generation);
   }
 }
 
@@ -238,7 +238,13 @@ export class Simulator {
     this.activity++;
     const at = this.current + nonNegative(delayMs);
     const slot = this.queue.push(this.tick(at), callback, arg, wakes ? EVENT_WAKES : 0);
-    return new SimTimer(this.queue, slot, this.queue.generation(slot));
+    return new SimTimer(this, slot, this.queue.generation(slot));
+  }
+
+  /** @internal cancels a timer; clearing one is activity, like setting one. */
+  _cancel(slot: number, generation: number): void {
+    this.activity++;
+    this.queue.cancel(slot, generation);
   }
 
   /** `time` rounded up to the clock's resolution. */
