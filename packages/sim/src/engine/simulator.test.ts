@@ -33,10 +33,11 @@ describe('Simulator', () => {
       })();
       sim.schedule(50, () => {}, undefined);
       await sim.run(100);
+      for (let i = 0; i < 50; i++) await undefined; // let a late chain finish
       return seen;
     };
     expect(await observe(64)).toBe(10);
-    expect(await observe(4)).toBeGreaterThan(10);
+    expect(await observe(4)).toBe(100);
   });
 
   it('orders equal-time events by scheduling order and stops at the horizon', async () => {
