@@ -95,6 +95,8 @@ describe('Simulator', () => {
     expect(() => new Simulator({ quietTurns: 0 })).toThrow(/quietTurns/);
     expect(() => new Simulator({ startMs: Number.NaN })).toThrow(/startMs/);
     expect(() => new Simulator({ bogus: 1 } as never)).toThrow(/bogus/);
+    expect(() => new Simulator({ seed: Number.NaN })).toThrow(/seed/);
+    expect(() => new Simulator({ seed: {} as never })).toThrow(/seed/);
     try {
       new Simulator({ quietTurns: 0 });
     } catch (error) {

@@ -179,7 +179,8 @@ export class Simulator {
   constructor(options: SimulatorOptions = {}) {
     checkKnownKeys('Simulator', options, Object.keys(DEFAULT_SIMULATOR_OPTIONS));
     const seed = options.seed ?? DEFAULT_SIMULATOR_OPTIONS.seed;
-    if (typeof seed !== 'number' && typeof seed !== 'string') check.number('seed', seed, 0);
+    if (typeof seed === 'string') check.string('seed', seed);
+    else check.number('seed', seed, 0);
     this.random = new SeededRandom(seed);
     this.current = check.number('startMs', options.startMs, DEFAULT_SIMULATOR_OPTIONS.startMs);
     this.resolution = check.duration(
