@@ -1,0 +1,345 @@
+import { type Clock, systemClock, type TimerHandle } from '../../clock/index.js';
+import { InvalidOptionError } from '../../errors/index.js';
+import { type Event, EventEmitter } from '../../events/index.js';
+import { check, checkKnownKeys } from '../../options/index.js';
+import { type Random, systemRandom } from '../../random/index.js';
+import { abortError, sleep } from '../../signal/index.js';
+import { isLockLostError, LockNotAcquiredError } from './errors.js';
+import type { LeaseStore } from './lease-store.js';
+import {
+  LeaseLockHandle,
+  type LockEvent,
+  type LockHandle,
+  type ValidityRule,
+  validUntil,
+} from './lock-handle.js';
+
+/**
+ * How `acquire` spaces its attempts while the lock is busy: exponential from `delayMs` up to
+ * `maxDelayMs`, each delay shortened by up to `jitter` of itself at random.
+ * @category Distributed lock
+ */
+export interface LockRetryOptions {
+  /** First delay between attempts, in milliseconds. @default 50 */
+  readonly delayMs?: number;
+  /** Longest delay between attempts. @default 1000 */
+  readonly maxDelayMs?: number;
+  /** Fraction of each delay removed at random, in [0, 1], so that waiters do not march in step. @default 0.5 */
+  readonly jitter?: number;
+}
+
+/**
+ * Options of {@link LockProvider.acquire}.
+ * @category Distributed lock
+ */
+export interface AcquireOptions {
+  /** Lease length at the store, in milliseconds. @default 30000 */
+  readonly ttlMs?: number;
+  /** How long to keep trying while the lock is held by someone else; 0 tries once. @default 0 */
+  readonly waitMs?: number;
+  /** Spacing of the attempts while waiting. @default DEFAULT_LOCK_RETRY_OPTIONS */
+  readonly retry?: LockRetryOptions;
+  /** Cancels the wait. A lease granted while cancelling is released at once. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Options of {@link LockProvider.withLock}.
+ * @category Distributed lock
+ */
+export interface WithLockOptions extends AcquireOptions {
+  /** Extend the lease every `ttlMs * extendRatio` while the function runs, in (0, 1). @default 1/3 */
+  readonly extendRatio?: number;
+}
+
+/**
+ * A distributed lock: mutual exclusion by key, with a fencing token per acquisition.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryLeaseStore, LeaseLockProvider } from '@keel/core/distributed-lock';
+ * const locks = new LeaseLockProvider(new InMemoryLeaseStore());
+ * const total = await locks.withLock('invoice:42', async (lock) => {
+ *   lock.assertHeld();
+ *   return 42;
+ * }, { ttlMs: 5_000 });
+ * console.log(total);
+ * ```
+ * @category Distributed lock
+ */
+export interface LockProvider {
+  /** Takes the lock, waiting up to `waitMs`; rejects with `LockNotAcquiredError` otherwise. */
+  acquire(key: string, options?: AcquireOptions): Promise<LockHandle>;
+  /**
+   * Runs `fn` while holding the lock: extends it automatically, hands `fn` the handle (whose
+   * `signal` aborts if the lock is lost) and releases it afterwards. `fn`'s own error is what
+   * rejects, never a release failure.
+   */
+  withLock<T>(
+    key: string,
+    fn: (lock: LockHandle) => T | PromiseLike<T>,
+    options?: WithLockOptions,
+  ): Promise<T>;
+}
+
+/**
+ * Options of {@link LeaseLockProvider}.
+ * @category Distributed lock
+ */
+export interface LeaseLockProviderOptions {
+  /** The client's clock, on which each lease's validity is counted. @default systemClock */
+  readonly clock?: Clock;
+  /** Source of owner strings and retry jitter. @default systemRandom */
+  readonly random?: Random;
+  /** A readable prefix of every owner string (the process or host name). @default 'keel' */
+  readonly id?: string;
+  /**
+   * Fraction of the TTL assumed lost to clocks running at different rates; the handle's
+   * signal fires this much earlier. Redlock uses 0.01 too.
+   * @default 0.01
+   */
+  readonly clockDriftFactor?: number;
+  /** Further fixed allowance, in milliseconds, before the lease could lapse. @default 10 */
+  readonly safetyMarginMs?: number;
+  /** Defaults for every `acquire` and `withLock` call. */
+  readonly defaults?: WithLockOptions;
+}
+
+/**
+ * Default retry spacing.
+ * @category Distributed lock
+ */
+export const DEFAULT_LOCK_RETRY_OPTIONS = Object.freeze({ delayMs: 50, maxDelayMs: 1_000, jitter: 0.5 });
+
+/**
+ * Default acquisition options.
+ * @category Distributed lock
+ */
+export const DEFAULT_ACQUIRE_OPTIONS = Object.freeze({
+  ttlMs: 30_000,
+  waitMs: 0,
+  retry: DEFAULT_LOCK_RETRY_OPTIONS,
+  extendRatio: 1 / 3,
+});
+
+/**
+ * Default provider options.
+ * @category Distributed lock
+ */
+export const DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS = Object.freeze({
+  id: 'keel',
+  clockDriftFactor: 0.01,
+  safetyMarginMs: 10,
+});
+
+interface ResolvedAcquire {
+  readonly ttlMs: number;
+  readonly waitMs: number;
+  readonly delayMs: number;
+  readonly maxDelayMs: number;
+  readonly jitter: number;
+  readonly extendRatio: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+const ACQUIRE_KEYS = ['ttlMs', 'waitMs', 'retry', 'signal', 'extendRatio'] as const;
+
+/**
+ * The {@link LockProvider} over any {@link LeaseStore}: one store call per attempt, extension
+ * and release; the lease's local clock starts when the successful request was sent (never at
+ * the first attempt), and the handle's signal fires `ttl × clockDriftFactor + safetyMarginMs`
+ * before the lease could expire at the store.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryLeaseStore, LeaseLockProvider } from '@keel/core/distributed-lock';
+ * const locks = new LeaseLockProvider(new InMemoryLeaseStore(), { id: 'billing-1' });
+ * const lock = await locks.acquire('invoice:42', { ttlMs: 5_000, waitMs: 1_000 });
+ * try {
+ *   console.log(lock.token);
+ * } finally {
+ *   await lock.release();
+ * }
+ * ```
+ * @category Distributed lock
+ */
+export class LeaseLockProvider implements LockProvider {
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly id: string;
+  private readonly rule: ValidityRule;
+  private readonly defaults: ResolvedAcquire;
+  private readonly emitter = new EventEmitter<LockEvent>();
+
+  /** Every acquisition, extension, loss and release of a handle made by this provider. */
+  readonly events: Event<LockEvent> = this.emitter.event;
+
+  constructor(
+    private readonly store: LeaseStore,
+    options: LeaseLockProviderOptions = {},
+  ) {
+    checkKnownKeys('LeaseLockProvider', options, [
+      'clock',
+      'random',
+      'id',
+      'clockDriftFactor',
+      'safetyMarginMs',
+      'defaults',
+    ]);
+    this.clock = (check.object<Clock>('clock', options.clock) ?? systemClock) as Clock;
+    this.random = (check.object<Random>('random', options.random) ?? systemRandom) as Random;
+    this.id = check.string('id', options.id, DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS.id);
+    this.rule = {
+      clockDriftFactor: check.number(
+        'clockDriftFactor',
+        options.clockDriftFactor,
+        DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS.clockDriftFactor,
+        { min: 0, max: 0.5 },
+      ),
+      safetyMarginMs: check.duration(
+        'safetyMarginMs',
+        options.safetyMarginMs,
+        DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS.safetyMarginMs,
+      ),
+    };
+    this.defaults = resolveAcquire('defaults', check.object('defaults', options.defaults) ?? {}, undefined);
+  }
+
+  async acquire(key: string, options?: AcquireOptions): Promise<LockHandle> {
+    return this.acquireHandle(key, resolveAcquire('options', options, this.defaults));
+  }
+
+  async withLock<T>(
+    key: string,
+    fn: (lock: LockHandle) => T | PromiseLike<T>,
+    options?: WithLockOptions,
+  ): Promise<T> {
+    if (typeof fn !== 'function') throw new InvalidOptionError('fn', fn, 'a function');
+    const resolved = resolveAcquire('options', options, this.defaults);
+    const handle = await this.acquireHandle(key, resolved);
+    const extender = new AutoExtender(handle, this.clock, resolved.ttlMs * resolved.extendRatio);
+    try {
+      return await fn(handle);
+    } finally {
+      extender.stop();
+      // The work is done either way; a failed release only leaves the lease to expire.
+      await handle.release().catch(() => false);
+    }
+  }
+
+  private async acquireHandle(key: string, options: ResolvedAcquire): Promise<LeaseLockHandle> {
+    check.string('key', key);
+    const { ttlMs, signal } = options;
+    if (signal?.aborted) throw abortError(signal);
+    const owner = this.ownerString();
+    const deadline = this.clock.now() + options.waitMs;
+    let delay = options.delayMs;
+    for (let attempt = 1; ; attempt++) {
+      const sentAt = this.clock.now();
+      const token = await this.store.tryAcquire(key, owner, ttlMs);
+      if (token !== undefined) {
+        const until = validUntil(sentAt, ttlMs, this.rule);
+        if (signal?.aborted || this.clock.now() >= until) {
+          // Cancelled, or the grant took so long that nothing of the lease is left.
+          this.store.release(key, owner).catch(() => undefined);
+          if (signal?.aborted) throw abortError(signal);
+        } else {
+          const handle = new LeaseLockHandle(
+            key,
+            owner,
+            token,
+            ttlMs,
+            until,
+            this.store,
+            this.clock,
+            this.rule,
+            this.emitter,
+          );
+          this.emitter.emit({ type: 'acquired', key, token, attempts: attempt });
+          return handle;
+        }
+      }
+      const pause = delay * (1 - options.jitter * this.random.next());
+      if (this.clock.now() + pause > deadline) throw new LockNotAcquiredError(key, attempt, options.waitMs);
+      await sleep(this.clock, pause, signal);
+      delay = Math.min(options.maxDelayMs, delay * 2);
+    }
+  }
+
+  private ownerString(): string {
+    const a = Math.floor(this.random.next() * 0x1_0000_0000);
+    const b = Math.floor(this.random.next() * 0x1_0000_0000);
+    return `${this.id}:${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+  }
+}
+
+/** Extends a handle every `everyMs` until stopped or the lock is lost. */
+class AutoExtender {
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly handle: LeaseLockHandle,
+    private readonly clock: Clock,
+    private readonly everyMs: number,
+  ) {
+    this.schedule(everyMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.clear();
+    this.timer = undefined;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimeout(() => this.tick(), delay);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.stopped || !this.handle.held) return;
+    this.handle.extend().then(
+      () => this.schedule(this.everyMs),
+      (error: unknown) => {
+        // A refused extension ends it; a transient failure is retried sooner while the lease
+        // still has time left (the handle's signal fires at its validity either way).
+        if (!isLockLostError(error)) this.schedule(this.everyMs / 2);
+      },
+    );
+  }
+}
+
+function resolveAcquire(
+  scope: string,
+  options: WithLockOptions | undefined,
+  base: ResolvedAcquire | undefined,
+): ResolvedAcquire {
+  checkKnownKeys(scope, options, ACQUIRE_KEYS);
+  const o = options ?? {};
+  const retry = check.object<LockRetryOptions>(`${scope}.retry`, o.retry);
+  checkKnownKeys(`${scope}.retry`, retry, ['delayMs', 'maxDelayMs', 'jitter']);
+  const d = base ?? {
+    ...DEFAULT_ACQUIRE_OPTIONS,
+    ...DEFAULT_LOCK_RETRY_OPTIONS,
+    signal: undefined,
+  };
+  const delayMs = check.duration(`${scope}.retry.delayMs`, retry?.delayMs, d.delayMs, { above: 0 });
+  return {
+    ttlMs: check.duration(`${scope}.ttlMs`, o.ttlMs, d.ttlMs, { above: 0 }),
+    waitMs: check.duration(`${scope}.waitMs`, o.waitMs, d.waitMs, { allowInfinity: true }),
+    delayMs,
+    maxDelayMs: check.duration(
+      `${scope}.retry.maxDelayMs`,
+      retry?.maxDelayMs,
+      Math.max(d.maxDelayMs, delayMs),
+      {
+        min: delayMs,
+      },
+    ),
+    jitter: check.ratio(`${scope}.retry.jitter`, retry?.jitter, d.jitter),
+    extendRatio: check.number(`${scope}.extendRatio`, o.extendRatio, d.extendRatio, { above: 0, max: 0.9 }),
+    signal: check.signal(`${scope}.signal`, o.signal) ?? d.signal,
+  };
+}
