@@ -42,4 +42,27 @@ describe('execution contexts', () => {
     other.abort('ignored');
     expect(second.signal.aborted).toBe(false);
   });
+
+  it('does not create a signal for a parent that can never abort', () => {
+    let created = 0;
+    const Original = globalThis.AbortController;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        created++;
+      }
+    };
+    try {
+      const child = new AbortableContext(new ForwardContext(contextFrom({}), 10, 2), 10, 2);
+      expect(child.signal.aborted).toBe(false);
+      expect(created).toBe(1);
+      child.abort('own');
+      expect(child.signal.reason).toBe('own');
+      const withCaller = new AbortableContext(contextFrom({ signal: new Original().signal }), 10, 1);
+      void withCaller.signal;
+      expect(created).toBe(2);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
 });

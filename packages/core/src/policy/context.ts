@@ -9,6 +9,20 @@ export abstract class BaseContext implements ExecuteContext {
   abstract readonly signal: AbortSignal;
   abstract readonly deadline: number;
   abstract readonly attempt: number;
+
+  /**
+   * The signal a child context should follow, or `undefined` when nothing above can ever
+   * abort (no caller signal, no timeout, no hedge). Lets a child skip creating and listening
+   * to a signal that would never fire: making an `AbortSignal` costs microseconds.
+   */
+  linkableSignal(): AbortSignal | undefined {
+    return this.signal;
+  }
+}
+
+/** The parent's linkable signal, for any context (Keel's or a caller's own object). */
+function linkableSignalOf(context: ExecuteContext): AbortSignal | undefined {
+  return context instanceof BaseContext ? context.linkableSignal() : context.signal;
 }
 
 /** The outermost context: the caller's signal (or a lazily made one that never aborts). */
@@ -26,7 +40,29 @@ class RootContext extends BaseContext {
     if (!this.lazySignal) this.lazySignal = new AbortController().signal;
     return this.lazySignal;
   }
+  override linkableSignal(): AbortSignal | undefined {
+    return this.given;
+  }
 }
+
+/**
+ * The context of a call made with no options at all: nothing can cancel it and it has no
+ * deadline, so one shared, immutable instance serves every such call. Each read of `signal`
+ * returns a fresh signal that never aborts (never a shared one, so listeners a function adds
+ * and forgets cannot pile up).
+ */
+class UnboundRootContext extends BaseContext {
+  readonly deadline = Number.POSITIVE_INFINITY;
+  readonly attempt = 1;
+  get signal(): AbortSignal {
+    return new AbortController().signal;
+  }
+  override linkableSignal(): AbortSignal | undefined {
+    return undefined;
+  }
+}
+
+const UNBOUND_ROOT: ExecuteContext = Object.freeze(new UnboundRootContext());
 
 /**
  * Turns what a caller passed to `execute` into a context: an existing context is used as is;
@@ -35,6 +71,7 @@ class RootContext extends BaseContext {
  */
 export function contextFrom(options: ExecuteOptions | ExecuteContext | undefined): ExecuteContext {
   if (options instanceof BaseContext) return options;
+  if (options === undefined) return UNBOUND_ROOT;
   return new RootContext(
     options?.signal,
     options?.deadline ?? Number.POSITIVE_INFINITY,
@@ -57,6 +94,9 @@ export class ForwardContext extends BaseContext {
   }
   get signal(): AbortSignal {
     return this.parent.signal;
+  }
+  override linkableSignal(): AbortSignal | undefined {
+    return linkableSignalOf(this.parent);
   }
 }
 
@@ -90,8 +130,10 @@ export class AbortableContext extends BaseContext {
     if (this.isAborted) {
       controller.abort(this.abortReason);
     } else {
-      const parentSignal = this.parent.signal;
-      if (parentSignal.aborted) {
+      const parentSignal = linkableSignalOf(this.parent);
+      if (parentSignal === undefined) {
+        // Nothing above can abort: only this context's own abort() will fire the signal.
+      } else if (parentSignal.aborted) {
         this.abort(parentSignal.reason);
       } else {
         this.parentSignal = parentSignal;

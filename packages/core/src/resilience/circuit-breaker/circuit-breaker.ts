@@ -166,6 +166,13 @@ class CircuitEvents {
   }
 }
 
+/** Settlement handlers for calls admitted in one generation. */
+interface Observer {
+  readonly generation: number;
+  readonly onValue: (value: unknown) => void;
+  readonly onError: (error: unknown) => void;
+}
+
 /**
  * A circuit breaker: stops calling a dependency that keeps failing, then lets a few probes
  * through after a break to find out whether it has recovered.
@@ -213,6 +220,7 @@ export class CircuitBreaker implements Policy {
   private successes = 0;
   private isolations = 0;
   private isolationEpoch = 0;
+  private observer: Observer | undefined;
   /** Read the clock when a call starts (durations are wanted). */
   private timed: boolean;
   /** Read the clock when a call ends (durations, or a policy that needs the time). */
@@ -327,20 +335,48 @@ export class CircuitBreaker implements Policy {
    * or {@link IsolatedCircuitError} when refused; otherwise returns or throws what `fn` does.
    * The incoming context is handed to `fn` unchanged.
    */
-  async execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
+  execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
     const generation = this.kind === CLOSED ? this.gen : this.admit();
-    if (generation < 0) throw this.refusal(generation, true);
-    const context = contextFrom(options);
+    if (generation < 0) return Promise.reject(this.refusal(generation, true));
     const start = this.timed ? this.clock.now() : Number.NaN;
-    let value: Awaited<T>;
+    let returned: T | PromiseLike<T>;
     try {
-      value = await fn(context);
+      returned = fn(contextFrom(options));
     } catch (error) {
       this.settleError(generation, start, error);
-      throw error;
+      return Promise.reject(error);
     }
-    this.settleValue(generation, start, value);
-    return value;
+    if (returned instanceof Promise && !this.timed) {
+      // Hand the caller the function's own promise and count its outcome on the side: no
+      // wrapper promise, and handlers shared by every call of this generation.
+      const observer = this.observerFor(generation);
+      returned.then(observer.onValue, observer.onError);
+      return returned;
+    }
+    return Promise.resolve(returned).then(
+      (value) => {
+        this.settleValue(generation, start, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.settleError(generation, start, error);
+        throw error;
+      },
+    );
+  }
+
+  /** Outcome handlers bound to one generation, reused until the generation changes. */
+  private observerFor(generation: number): Observer {
+    let observer = this.observer;
+    if (observer === undefined || observer.generation !== generation) {
+      observer = {
+        generation,
+        onValue: (value: unknown) => this.settleValue(generation, Number.NaN, value),
+        onError: (error: unknown) => this.settleError(generation, Number.NaN, error),
+      };
+      this.observer = observer;
+    }
+    return observer;
   }
 
   /**
