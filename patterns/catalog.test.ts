@@ -309,14 +309,24 @@ describe.each(catalog.patterns.map((p) => [p.slug, p] as const))(
       expect({
         slug: frontMatter.slug,
         title: frontMatter.title,
+        summary: frontMatter.summary,
         family: frontMatter.family,
         difficulty: frontMatter.difficulty,
+        tier: frontMatter.tier,
+        status: frontMatter.status,
       }).toEqual({
         slug: pattern.slug,
         title: pattern.title,
+        summary: pattern.summary,
         family: pattern.family,
         difficulty: pattern.difficulty,
+        tier: pattern.tier,
+        status: pattern.status,
       });
+      // Problems, relations and learning paths live only in the catalog, never copied here.
+      expect(Object.keys(frontMatter).sort()).toEqual(
+        ['slug', 'title', 'summary', 'family', 'difficulty', 'tier', 'status', 'tags'].sort(),
+      );
     });
 
     it('has the seven template sections as H2 headings, once each, in order', () => {
