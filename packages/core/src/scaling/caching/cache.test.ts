@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../clock/index.js';
+import { isInvalidOptionError } from '../../errors/index.js';
+import { SeededRandom } from '../../random/index.js';
+import { Cache, type CacheRemoval } from './cache.js';
+import { lru } from './policies/lru.js';
+import { s3Fifo } from './policies/s3-fifo.js';
+import { wTinyLfu } from './policies/w-tinylfu.js';
+
+const policies = [wTinyLfu(), lru(), s3Fifo()];
+
+describe.each(policies)('Cache with $name', (policy) => {
+  it('returns what was set, counts hits and misses', () => {
+    const cache = new Cache<string, number>({ maxEntries: 10, policy });
+    cache.set('a', 1).set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('b')).toBe(2);
+    expect(cache.get('c')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 1, evictions: 0, size: 2 });
+    expect(cache.stats().hitRatio).toBeCloseTo(2 / 3);
+    cache.resetStats();
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 0, hitRatio: 0 });
+  });
+
+  it('never holds more than maxEntries, and reports each eviction', () => {
+    const cache = new Cache<number, number>({ maxEntries: 5, policy });
+    const removed: CacheRemoval<number, number>[] = [];
+    cache.onRemoved((removal) => removed.push(removal));
+    for (let i = 0; i < 50; i++) {
+      cache.set(i, i * 10);
+      expect(cache.size).toBeLessThanOrEqual(5);
+    }
+    expect(cache.size).toBe(5);
+    const stats = cache.stats();
+    expect(stats.evictions + stats.admissionRejections).toBe(45);
+    expect(removed).toHaveLength(45);
+    for (const removal of removed) {
+      expect(['evicted', 'rejected']).toContain(removal.reason);
+      expect(removal.value).toBe(removal.key * 10);
+    }
+    for (const key of cache.keys()) expect(cache.peek(key)).toBe(key * 10);
+  });
+
+  it('updates in place, emitting the replaced value', () => {
+    const cache = new Cache<string, string>({ maxEntries: 3, policy });
+    const reasons: string[] = [];
+    cache.onRemoved(({ value, reason }) => reasons.push(`${reason}:${value}`));
+    cache.set('k', 'v1');
+    cache.set('k', 'v2');
+    expect(cache.get('k')).toBe('v2');
+    expect(cache.size).toBe(1);
+    expect(cache.delete('k')).toBe(true);
+    expect(cache.delete('k')).toBe(false);
+    expect(reasons).toEqual(['replaced:v1', 'deleted:v2']);
+  });
+
+  it('peek and has change neither statistics nor standing', () => {
+    const cache = new Cache<string, number>({ maxEntries: 2, policy });
+    cache.set('a', 1);
+    expect(cache.peek('a')).toBe(1);
+    expect(cache.has('a')).toBe(true);
+    expect(cache.has('z')).toBe(false);
+    expect(cache.peek('z')).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 0 });
+  });
+
+  it('setting undefined deletes', () => {
+    const cache = new Cache<string, number | undefined>({ maxEntries: 2, policy });
+    cache.set('a', 1);
+    cache.set('a', undefined);
+    expect(cache.has('a')).toBe(false);
+    expect(cache.size).toBe(0);
+  });
+
+  it('clear empties the cache and reports each entry', () => {
+    const cache = new Cache<number, number>({ maxEntries: 4, policy });
+    const cleared: number[] = [];
+    for (let i = 0; i < 4; i++) cache.set(i, i);
+    cache.onRemoved(({ key, reason }) => reason === 'cleared' && cleared.push(key));
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cleared.sort()).toEqual([0, 1, 2, 3]);
+    for (let i = 0; i < 10; i++) cache.set(i, i);
+    expect(cache.size).toBe(4);
+  });
+
+  it('bounds the total size measured by sizeOf', () => {
+    const cache = new Cache<string, string>({ maxSize: 20, sizeOf: (value) => value.length, policy });
+    const rejected: string[] = [];
+    cache.onRemoved(({ key, reason }) => reason === 'rejected' && rejected.push(key));
+    for (let i = 0; i < 30; i++) {
+      cache.set(`k${i}`, 'x'.repeat(1 + (i % 7)));
+      expect(cache.totalSize).toBeLessThanOrEqual(20);
+    }
+    cache.set('huge', 'x'.repeat(21));
+    expect(cache.has('huge')).toBe(false);
+    expect(rejected).toContain('huge');
+  });
+
+  it('expires entries after their TTL on the injected clock', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({ maxEntries: 10, ttl: 1_000, ttlJitter: 0, clock, policy });
+    cache.set('default', 1);
+    cache.set('short', 2, { ttl: 100 });
+    cache.set('forever', 3, { ttl: Number.POSITIVE_INFINITY });
+    expect(cache.ttlOf('short')).toBe(100);
+    expect(cache.ttlOf('forever')).toBe(Number.POSITIVE_INFINITY);
+    clock.advance(100);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('default')).toBe(1);
+    clock.advance(900);
+    expect(cache.has('default')).toBe(false);
+    expect(cache.purgeExpired()).toBe(1);
+    expect(cache.get('forever')).toBe(3);
+    expect(cache.stats()).toMatchObject({ expirations: 2, size: 1 });
+  });
+});
+
+describe('Cache', () => {
+  it('jitters the default TTL downwards with the injected random, never beyond the TTL', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<number, number>({
+      maxEntries: 100,
+      ttl: 1_000,
+      ttlJitter: 0.2,
+      clock,
+      random: new SeededRandom(7),
+    });
+    for (let i = 0; i < 50; i++) cache.set(i, i);
+    const ttls = Array.from({ length: 50 }, (_, i) => cache.ttlOf(i)!);
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(1_000);
+    expect(Math.min(...ttls)).toBeGreaterThanOrEqual(800);
+    expect(new Set(ttls).size).toBeGreaterThan(40);
+  });
+
+  it('W-TinyLFU keeps a regularly read entry through a scan that evicts it under LRU', () => {
+    const hotHits = (policy = wTinyLfu()) => {
+      const cache = new Cache<string, number>({ maxEntries: 100, policy });
+      let hits = 0;
+      for (let i = 0; i < 3_000; i++) {
+        // The hot key comes back every 150 reads: too late for recency, often enough for frequency.
+        const key = i % 150 === 0 ? 'hot' : `scan${i}`;
+        if (cache.get(key) === undefined) cache.set(key, i);
+        else if (key === 'hot') hits++;
+      }
+      return hits;
+    };
+    expect(hotHits(lru())).toBe(0);
+    expect(hotHits()).toBeGreaterThanOrEqual(15);
+  });
+
+  it('W-TinyLFU counts refused newcomers as admission rejections', () => {
+    const cache = new Cache<number, number>({ maxEntries: 10, policy: wTinyLfu({ adaptive: false }) });
+    for (let round = 0; round < 5; round++) for (let i = 0; i < 10; i++) cache.get(i) ?? cache.set(i, i);
+    for (let i = 100; i < 200; i++) cache.set(i, i);
+    expect(cache.stats().admissionRejections).toBeGreaterThan(50);
+    for (let i = 0; i < 9; i++) expect(cache.has(i)).toBe(true);
+  });
+
+  it('rejects bad options with the field named', () => {
+    const bad: [string, object][] = [
+      ['maxEntries', {}],
+      ['maxEntries', { maxEntries: 0 }],
+      ['maxEntries', { maxEntries: 1.5 }],
+      ['maxSize', { maxSize: -1, sizeOf: () => 1 }],
+      ['sizeOf', { maxSize: 10 }],
+      ['sizeOf', { maxEntries: 1, sizeOf: 3 }],
+      ['policy', { maxEntries: 1, policy: 'lru' }],
+      ['ttl', { maxEntries: 1, ttl: 0 }],
+      ['ttlJitter', { maxEntries: 1, ttlJitter: 2 }],
+      ['clock', { maxEntries: 1, clock: 5 }],
+      ['cache.maximum', { maximum: 1 }],
+      ['wTinyLfu.windowRatio', { maxEntries: 1, policy: 'w' }],
+    ];
+    for (const [field, options] of bad) {
+      const make =
+        field === 'wTinyLfu.windowRatio'
+          ? () => wTinyLfu({ windowRatio: 1.5 })
+          : () => new Cache(options as never);
+      try {
+        make();
+        expect.unreachable(`${field} accepted`);
+      } catch (error) {
+        expect(isInvalidOptionError(error)).toBe(true);
+        expect((error as { field: string }).field).toBe(field);
+      }
+    }
+    expect(() => s3Fifo({ smallRatio: 0 })).toThrow(/s3Fifo.smallRatio/);
+    expect(() => wTinyLfu({ adaptive: 'yes' as never })).toThrow(/wTinyLfu.adaptive/);
+    const cache = new Cache<string, number>({ maxEntries: 2, sizeOf: () => Number.NaN });
+    expect(() => cache.set('a', 1)).toThrow(/sizeOf/);
+    expect(() => new Cache<string, number>({ maxEntries: 2 }).set('a', 1, { ttl: -5 })).toThrow(/set.ttl/);
+  });
+});

@@ -1,0 +1,474 @@
+import { type Clock, systemClock } from '../../clock/index.js';
+import { InvalidOptionError } from '../../errors/index.js';
+import { type Event, EventEmitter } from '../../events/index.js';
+import { check, checkKnownKeys } from '../../options/index.js';
+import { type Random, systemRandom } from '../../random/index.js';
+import { hashKey } from './hash.js';
+import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
+import { wTinyLfu } from './policies/w-tinylfu.js';
+
+/**
+ * Options of a {@link Cache}. At least one bound is required: `maxEntries`, or `maxSize` with
+ * `sizeOf`.
+ */
+export interface CacheOptions<K, V> {
+  /**
+   * The most entries the cache holds.
+   * @default Infinity (then `maxSize` and `sizeOf` are required)
+   */
+  readonly maxEntries?: number;
+  /**
+   * The most total size the cache holds, as measured by `sizeOf` (bytes, for instance).
+   * @default Infinity
+   */
+  readonly maxSize?: number;
+  /**
+   * Measures an entry for `maxSize`: a finite number >= 0. Called once per `set`.
+   * @default undefined (every entry counts as 1)
+   */
+  readonly sizeOf?: (value: V, key: K) => number;
+  /**
+   * Which entry leaves when the cache is full: {@link wTinyLfu}, {@link lru} or {@link s3Fifo}.
+   * @default wTinyLfu()
+   */
+  readonly policy?: EvictionPolicyFactory;
+  /**
+   * How long an entry lives, in milliseconds, unless `set` says otherwise.
+   * @default Infinity
+   */
+  readonly ttl?: number;
+  /**
+   * Shortens each default TTL by a random share up to this ratio, so that entries written
+   * together do not all expire together (and stampede their source together). Per-entry TTLs
+   * given to `set` are exact.
+   * @default 0.1
+   */
+  readonly ttlJitter?: number;
+  /**
+   * The source of time for expiry.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * The source of chance for TTL jitter and admission tie-breaks.
+   * @default systemRandom
+   */
+  readonly random?: Random;
+}
+
+/** The defaults of {@link CacheOptions}. */
+export const DEFAULT_CACHE_OPTIONS = {
+  maxEntries: Number.POSITIVE_INFINITY,
+  maxSize: Number.POSITIVE_INFINITY,
+  ttl: Number.POSITIVE_INFINITY,
+  ttlJitter: 0.1,
+} as const;
+
+const KNOWN_OPTIONS = ['maxEntries', 'maxSize', 'sizeOf', 'policy', 'ttl', 'ttlJitter', 'clock', 'random'];
+
+/** Options of one {@link Cache.set}. */
+export interface CacheSetOptions {
+  /** This entry's time to live in milliseconds (exact, no jitter); `Infinity` for none. */
+  readonly ttl?: number;
+}
+
+/**
+ * Why an entry left the cache: `evicted` (the bound), `rejected` (a newcomer refused by
+ * admission, or larger than `maxSize`), `expired`, `deleted`, `replaced` (the old value of a
+ * `set`) or `cleared`.
+ */
+export type RemovalReason = 'evicted' | 'rejected' | 'expired' | 'deleted' | 'replaced' | 'cleared';
+
+/** Emitted for every value that leaves the cache. */
+export interface CacheRemoval<K, V> {
+  readonly key: K;
+  readonly value: V;
+  readonly reason: RemovalReason;
+}
+
+/** Counters since the cache was created (or since {@link Cache.resetStats}). */
+export interface CacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  /** Hits over reads; 0 before the first read. */
+  readonly hitRatio: number;
+  /** Residents evicted to respect the bound. */
+  readonly evictions: number;
+  /** Newcomers the admission policy refused (W-TinyLFU), plus values larger than `maxSize`. */
+  readonly admissionRejections: number;
+  readonly expirations: number;
+  readonly size: number;
+  readonly totalSize: number;
+}
+
+/**
+ * A bounded in-process cache with a pluggable eviction policy (W-TinyLFU by default), entry
+ * count and size bounds, TTLs with jitter, statistics and removal events.
+ *
+ * Entries live in arrays addressed by slot numbers; a Map finds a key's slot and the policy keeps
+ * its lists in typed arrays, so reads and writes allocate nothing. TTLs are checked lazily on read
+ * (`purgeExpired` sweeps); the clock is read only for entries that have one. `undefined` is not a
+ * storable value: setting it deletes the key.
+ *
+ * @example
+ * ```ts
+ * import { Cache } from '@keel/core/caching';
+ * const cache = new Cache<string, { name: string }>({ maxEntries: 10_000, ttl: 60_000 });
+ * cache.set('user:1', { name: 'Ada' });
+ * console.log(cache.get('user:1')?.name, cache.stats().hits);
+ * ```
+ */
+export class Cache<K, V> {
+  private readonly index = new Map<K, number>();
+  private readonly keyOf: (K | undefined)[] = [];
+  private readonly valueOf: (V | undefined)[] = [];
+  private expiries: Float64Array | undefined;
+  private sizes: Float64Array | undefined;
+  private readonly freeSlots: number[] = [];
+  private nextSlot = FIRST_SLOT;
+  private slotCapacity = 0;
+  private readonly policy: EvictionPolicy;
+  private readonly usesHashes: boolean;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly defaultTtl: number;
+  private readonly ttlJitter: number;
+  private readonly sizeOf: ((value: V, key: K) => number) | undefined;
+  private readonly weighted: boolean;
+  private totalWeight = 0;
+  private hits = 0;
+  private misses = 0;
+  private evictions = 0;
+  private rejections = 0;
+  private expirations = 0;
+  private readonly removed = new EventEmitter<CacheRemoval<K, V>>();
+
+  /** The most entries held. */
+  readonly maxEntries: number;
+  /** The most total size held (`Infinity` when unbounded). */
+  readonly maxSize: number;
+  /** The name of the eviction policy. */
+  readonly policyName: string;
+  /** Fires for every value that leaves: evicted, rejected, expired, deleted, replaced or cleared. */
+  readonly onRemoved: Event<CacheRemoval<K, V>> = this.removed.event;
+
+  constructor(options: CacheOptions<K, V>) {
+    check.object('cache', options);
+    checkKnownKeys('cache', options, KNOWN_OPTIONS);
+    this.maxEntries = check.integer('maxEntries', options.maxEntries, DEFAULT_CACHE_OPTIONS.maxEntries, {
+      min: 1,
+      allowInfinity: true,
+    });
+    this.maxSize = check.number('maxSize', options.maxSize, DEFAULT_CACHE_OPTIONS.maxSize, {
+      above: 0,
+      allowInfinity: true,
+    });
+    this.sizeOf = check.func('sizeOf', options.sizeOf);
+    if (Number.isFinite(this.maxSize) && this.sizeOf === undefined)
+      throw new InvalidOptionError('sizeOf', undefined, 'a function measuring entries, since maxSize is set');
+    if (!Number.isFinite(this.maxEntries) && !Number.isFinite(this.maxSize))
+      throw new InvalidOptionError(
+        'maxEntries',
+        options.maxEntries,
+        'a positive integer, or maxSize with sizeOf',
+      );
+    const policy = options.policy ?? wTinyLfu();
+    if (typeof policy !== 'object' || policy === null || typeof policy.create !== 'function')
+      throw new InvalidOptionError(
+        'policy',
+        policy,
+        'an eviction policy such as wTinyLfu(), lru() or s3Fifo()',
+      );
+    this.defaultTtl = check.duration('ttl', options.ttl, DEFAULT_CACHE_OPTIONS.ttl, {
+      above: 0,
+      allowInfinity: true,
+    });
+    this.ttlJitter = check.ratio('ttlJitter', options.ttlJitter, DEFAULT_CACHE_OPTIONS.ttlJitter);
+    this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
+    this.random = check.object<Random>('random', options.random) ?? systemRandom;
+    this.weighted = this.sizeOf !== undefined && Number.isFinite(this.maxSize);
+    this.policy = policy.create({
+      capacity: this.weighted ? this.maxSize : this.maxEntries,
+      maxEntries: this.maxEntries,
+      weighted: this.weighted,
+      random: this.random,
+    });
+    this.usesHashes = policy.usesHashes;
+    this.policyName = policy.name;
+    for (let slot = 0; slot < FIRST_SLOT; slot++) {
+      this.keyOf.push(undefined);
+      this.valueOf.push(undefined);
+    }
+    this.growSlots(Math.min(this.slotLimit(), 64));
+  }
+
+  /** The number of entries (expired ones not yet noticed included). */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The total size of the entries as measured by `sizeOf` (their count without it). */
+  get totalSize(): number {
+    return this.sizeOf === undefined ? this.index.size : this.totalWeight;
+  }
+
+  /** Reads `key`, counting a hit or a miss and telling the policy; expired entries are removed. */
+  get(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot !== undefined) {
+      const expiries = this.expiries;
+      if (expiries !== undefined) {
+        const expiresAt = expiries[slot]!;
+        if (expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now()) {
+          this.expire(slot);
+          this.misses++;
+          this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
+          return undefined;
+        }
+      }
+      this.hits++;
+      this.policy.onHit(slot);
+      return this.valueOf[slot];
+    }
+    this.misses++;
+    this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
+    return undefined;
+  }
+
+  /** Reads `key` without counting it or changing its standing; `undefined` when absent or expired. */
+  peek(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined || this.isExpired(slot)) return undefined;
+    return this.valueOf[slot];
+  }
+
+  /** True when `key` is present and not expired; like {@link Cache.peek}, changes nothing. */
+  has(key: K): boolean {
+    const slot = this.index.get(key);
+    return slot !== undefined && !this.isExpired(slot);
+  }
+
+  /**
+   * The remaining time to live of `key` in milliseconds: `Infinity` for an entry without TTL,
+   * `undefined` when absent or expired.
+   */
+  ttlOf(key: K): number | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined || this.isExpired(slot)) return undefined;
+    const expiresAt = this.expiries?.[slot] ?? Number.POSITIVE_INFINITY;
+    return expiresAt === Number.POSITIVE_INFINITY ? expiresAt : expiresAt - this.clock.now();
+  }
+
+  /**
+   * Stores `value` under `key` (setting `undefined` deletes the key), then evicts while the
+   * cache is over a bound, which with W-TinyLFU may be the newcomer itself.
+   */
+  set(key: K, value: V, options?: CacheSetOptions): this {
+    if (value === undefined) {
+      this.delete(key);
+      return this;
+    }
+    const ttl = options?.ttl === undefined ? this.jitteredTtl() : checkTtl(options.ttl);
+    let weight = 1;
+    if (this.sizeOf !== undefined) {
+      weight = this.sizeOf(value, key);
+      if (!(weight >= 0) || !Number.isFinite(weight))
+        throw new InvalidOptionError('sizeOf', weight, 'a finite size >= 0 for every value');
+      if (weight > this.maxSize) {
+        this.delete(key);
+        this.rejections++;
+        if (this.removed.hasListeners) this.removed.emit({ key, value, reason: 'rejected' });
+        return this;
+      }
+    }
+    let slot = this.index.get(key);
+    if (slot !== undefined) {
+      const old = this.valueOf[slot] as V;
+      this.valueOf[slot] = value;
+      let oldWeight = 1;
+      if (this.sizes !== undefined) {
+        oldWeight = this.sizes[slot]!;
+        this.sizes[slot] = weight;
+        this.totalWeight += weight - oldWeight;
+      }
+      this.setExpiry(slot, ttl);
+      if (this.weighted) this.policy.onUpdate(slot, oldWeight, weight);
+      else this.policy.onUpdate(slot, 1, 1);
+      if (old !== value && this.removed.hasListeners)
+        this.removed.emit({ key, value: old, reason: 'replaced' });
+    } else {
+      slot = this.allocate();
+      this.keyOf[slot] = key;
+      this.valueOf[slot] = value;
+      this.index.set(key, slot);
+      if (this.sizes !== undefined) {
+        this.sizes[slot] = weight;
+        this.totalWeight += weight;
+      }
+      this.setExpiry(slot, ttl);
+      this.policy.onInsert(slot, this.usesHashes ? hashKey(key) : 0, this.weighted ? weight : 1);
+    }
+    if (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) this.evictOverflow();
+    return this;
+  }
+
+  /** Removes `key`; true when it was present (even if expired). */
+  delete(key: K): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.policy.onRemove(slot);
+    const value = this.release(slot);
+    if (this.removed.hasListeners) this.removed.emit({ key, value, reason: 'deleted' });
+    return true;
+  }
+
+  /** Removes every entry (emitting `cleared` for each when someone listens) and the policy's history. */
+  clear(): void {
+    if (this.removed.hasListeners) {
+      for (const [key, slot] of this.index) {
+        this.removed.emit({ key, value: this.valueOf[slot] as V, reason: 'cleared' });
+      }
+    }
+    this.index.clear();
+    this.keyOf.length = FIRST_SLOT;
+    this.valueOf.length = FIRST_SLOT;
+    this.freeSlots.length = 0;
+    this.nextSlot = FIRST_SLOT;
+    this.totalWeight = 0;
+    this.policy.clear();
+  }
+
+  /** Removes every expired entry now and returns how many there were. */
+  purgeExpired(): number {
+    if (this.expiries === undefined) return 0;
+    let purged = 0;
+    for (const slot of [...this.index.values()]) {
+      if (this.isExpired(slot)) {
+        this.expire(slot);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  /** The live keys, least recent first in no guaranteed order (a snapshot). */
+  keys(): K[] {
+    const keys: K[] = [];
+    for (const [key, slot] of this.index) if (!this.isExpired(slot)) keys.push(key);
+    return keys;
+  }
+
+  /** The counters since creation or the last {@link Cache.resetStats}. */
+  stats(): CacheStats {
+    const reads = this.hits + this.misses;
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      hitRatio: reads === 0 ? 0 : this.hits / reads,
+      evictions: this.evictions,
+      admissionRejections: this.rejections,
+      expirations: this.expirations,
+      size: this.index.size,
+      totalSize: this.totalSize,
+    };
+  }
+
+  /** Sets every counter back to zero. */
+  resetStats(): void {
+    this.hits = 0;
+    this.misses = 0;
+    this.evictions = 0;
+    this.rejections = 0;
+    this.expirations = 0;
+  }
+
+  private evictOverflow(): void {
+    while (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) {
+      const slot = this.policy.evict();
+      const rejected = this.policy.lastWasRejection;
+      const key = this.keyOf[slot] as K;
+      const value = this.release(slot);
+      if (rejected) this.rejections++;
+      else this.evictions++;
+      if (this.removed.hasListeners)
+        this.removed.emit({ key, value, reason: rejected ? 'rejected' : 'evicted' });
+    }
+  }
+
+  private expire(slot: number): void {
+    const key = this.keyOf[slot] as K;
+    this.policy.onRemove(slot);
+    const value = this.release(slot);
+    this.expirations++;
+    if (this.removed.hasListeners) this.removed.emit({ key, value, reason: 'expired' });
+  }
+
+  /** Frees `slot` on the cache's side (the policy has already let go) and returns its value. */
+  private release(slot: number): V {
+    const value = this.valueOf[slot] as V;
+    this.index.delete(this.keyOf[slot] as K);
+    this.keyOf[slot] = undefined;
+    this.valueOf[slot] = undefined;
+    if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
+    this.freeSlots.push(slot);
+    return value;
+  }
+
+  private allocate(): number {
+    if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
+    const slot = this.nextSlot++;
+    if (slot >= this.slotCapacity) this.growSlots(Math.min(this.slotCapacity * 2, this.slotLimit()));
+    this.keyOf.push(undefined);
+    this.valueOf.push(undefined);
+    return slot;
+  }
+
+  /** Entries never exceed `maxEntries` for long: one newcomer over the bound, then eviction. */
+  private slotLimit(): number {
+    return Number.isFinite(this.maxEntries) ? this.maxEntries + FIRST_SLOT + 1 : 2 ** 31;
+  }
+
+  private growSlots(slots: number): void {
+    const wanted = Math.max(slots, this.nextSlot + 1);
+    this.policy.grow(wanted);
+    if (this.expiries !== undefined) this.expiries = grown(this.expiries, wanted, Number.POSITIVE_INFINITY);
+    if (this.sizeOf !== undefined) this.sizes = grown(this.sizes ?? new Float64Array(0), wanted, 0);
+    this.slotCapacity = wanted;
+  }
+
+  private jitteredTtl(): number {
+    const ttl = this.defaultTtl;
+    if (ttl === Number.POSITIVE_INFINITY || this.ttlJitter === 0) return ttl;
+    return ttl * (1 - this.ttlJitter * this.random.next());
+  }
+
+  private setExpiry(slot: number, ttl: number): void {
+    if (ttl === Number.POSITIVE_INFINITY) {
+      if (this.expiries !== undefined) this.expiries[slot] = ttl;
+      return;
+    }
+    if (this.expiries === undefined)
+      this.expiries = grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
+    this.expiries[slot] = this.clock.now() + ttl;
+  }
+
+  private isExpired(slot: number): boolean {
+    const expiries = this.expiries;
+    if (expiries === undefined) return false;
+    const expiresAt = expiries[slot]!;
+    return expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now();
+  }
+}
+
+function grown(array: Float64Array, length: number, fill: number): Float64Array {
+  const next = new Float64Array(length);
+  next.set(array);
+  if (fill !== 0) next.fill(fill, array.length);
+  return next;
+}
+
+function checkTtl(ttl: number): number {
+  if (typeof ttl !== 'number' || !(ttl > 0))
+    throw new InvalidOptionError('set.ttl', ttl, 'a duration > 0 in milliseconds (or Infinity)');
+  return ttl;
+}

@@ -1,0 +1,79 @@
+// Key hashing for the frequency sketch and the ghost queue. The hash is computed once per key
+// (on a miss or an insert) and kept beside the entry, so hits never hash again.
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+const float = new Float64Array(1);
+const floatWords = new Uint32Array(float.buffer);
+
+/**
+ * FNV-1a over the UTF-16 code units of `text`: one multiply per character and no allocation.
+ * Its low bits are weak, which is why the sketch mixes the result again before indexing.
+ *
+ * @example
+ * ```ts
+ * import { hashString } from '@keel/core/caching';
+ * console.log(hashString('user:42') === hashString('user:42'));
+ * ```
+ */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/**
+ * A 32-bit hash of any cache key: strings by {@link hashString}, small integers as themselves,
+ * other numbers by their IEEE-754 bits, objects by identity (a counter kept in a WeakMap).
+ *
+ * @example
+ * ```ts
+ * import { hashKey } from '@keel/core/caching';
+ * console.log(hashKey(42), hashKey('42') === hashKey('42'));
+ * ```
+ */
+export function hashKey(key: unknown): number {
+  switch (typeof key) {
+    case 'string':
+      return hashString(key);
+    case 'number':
+      if ((key | 0) === key) return key;
+      float[0] = key;
+      return (floatWords[0]! ^ Math.imul(floatWords[1]!, 0x9e3779b1)) | 0;
+    case 'object':
+    case 'function': {
+      if (key === null) return 0x6e756c6c;
+      let id = objectIds.get(key);
+      if (id === undefined) {
+        id = nextObjectId++;
+        objectIds.set(key, id);
+      }
+      return Math.imul(id, 0x9e3779b1) | 0;
+    }
+    case 'bigint':
+      return hashString(key.toString(16));
+    case 'boolean':
+      return key ? 0x74727565 : 0x66616c73;
+    case 'undefined':
+      return 0x756e6466;
+    default:
+      return hashString(String(key));
+  }
+}
+
+/**
+ * The finaliser of MurmurHash3: spreads every input bit over the whole word.
+ *
+ * @example
+ * ```ts
+ * import { mix32 } from '@keel/core/caching';
+ * console.log(mix32(1) !== mix32(2));
+ * ```
+ */
+export function mix32(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
