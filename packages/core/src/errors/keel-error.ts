@@ -29,13 +29,15 @@ export interface KeelErrorOptions {
 export abstract class KeelError extends Error {
   /** Stable machine-readable code, `KEEL_` followed by upper snake case. */
   abstract readonly code: `KEEL_${string}`;
-  /** @internal brand used by the guards. */
-  readonly [brand] = true;
+  /** @internal brand used by the guards (set on the prototype: no per-instance cost). */
+  declare readonly [brand]: true;
 
   constructor(message: string, options?: KeelErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
+
+Object.defineProperty(KeelError.prototype, brand, { value: true });
 
 /**
  * True when `error` is any Keel error.
