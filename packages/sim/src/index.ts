@@ -85,7 +85,7 @@ export {
   scenarios,
 } from './scenario/registry.js';
 export type { VariantSetup } from './scenario/run-variants.js';
-export { row, runVariants } from './scenario/run-variants.js';
+export { measures, row, runVariants } from './scenario/run-variants.js';
 export type {
   Scenario,
   ScenarioProgress,

@@ -102,3 +102,36 @@ export function row(
   };
   return { label, unit, better, baseline: of('baseline'), pattern: of('pattern') };
 }
+
+/**
+ * Measures for {@link row} over what `World.track(name, …)` records.
+ * @example
+ * ```ts
+ * import { measures, row } from '@keel/sim';
+ * const snapshot = (ok: number, failed: number) => ({ counters: { 'req.ok': ok, 'req.failed': failed }, gauges: {}, histograms: {} });
+ * const metrics = { baseline: snapshot(80, 20), pattern: snapshot(99, 1) };
+ * console.log(row('Success rate', '%', 'higher', metrics, measures.successRate('req')).pattern); // 99
+ * ```
+ * @category Scenarios
+ */
+export const measures = {
+  /** Percentage of tracked calls that succeeded (NaN when none finished). */
+  successRate(name: string): (snapshot: MetricsSnapshot) => number {
+    return (s) => {
+      const ok = s.counters[`${name}.ok`] ?? 0;
+      const failed = s.counters[`${name}.failed`] ?? 0;
+      return ok + failed === 0 ? Number.NaN : (100 * ok) / (ok + failed);
+    };
+  },
+  /** A counter's total (0 when it never counted). */
+  count(counter: string): (snapshot: MetricsSnapshot) => number {
+    return (s) => s.counters[counter] ?? 0;
+  },
+  /** A statistic of a tracked call's latency, in ms (NaN when none finished). */
+  latency(
+    name: string,
+    statistic: 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max',
+  ): (snapshot: MetricsSnapshot) => number {
+    return (s) => s.histograms[`${name}.latency`]?.[statistic] ?? Number.NaN;
+  },
+} as const;

@@ -5,7 +5,7 @@ import { openLoop } from '../load/load.js';
 import { constantRate } from '../load/rate-schedule.js';
 import { resolveKnobs } from './knobs.js';
 import { getScenario, registerScenario, ScenarioRegistry } from './registry.js';
-import { row, runVariants } from './run-variants.js';
+import { measures, row, runVariants } from './run-variants.js';
 import { defineScenario } from './scenario.js';
 
 const knobs = {
@@ -115,6 +115,21 @@ describe('running a scenario', () => {
     expect(overall.at(-1)).toBe(1);
     expect(overall.some((f) => f > 0.4 && f < 0.6)).toBe(true);
     expect(result.trace).toBeUndefined();
+  });
+
+  it('measures read what World.track records', async () => {
+    const result = await demo.run(2, resolveKnobs(demo.knobs), { durationMs: 5_000 });
+    const success = row('Success', '%', 'higher', result.metrics, measures.successRate('req'));
+    expect(success.baseline).toBeGreaterThan(55);
+    expect(success.baseline).toBeLessThan(65);
+    expect(success.pattern).toBeGreaterThan(85);
+    const failed = row('Failed', 'req', 'lower', result.metrics, measures.count('req.failed'));
+    expect(failed).toEqual({ ...result.summary.rows[0], label: 'Failed' });
+    const p99 = row('p99', 'ms', 'lower', result.metrics, measures.latency('req', 'p99'));
+    expect(p99.baseline).toBe(result.summary.rows[1]!.baseline);
+    const none = row('x', '', 'lower', result.metrics, measures.latency('nothing', 'max'));
+    expect(none.baseline).toBeNaN();
+    expect(measures.successRate('nothing')(result.metrics.baseline!)).toBeNaN();
   });
 
   it('returns a trace covering every variant when asked', async () => {
