@@ -6,6 +6,7 @@ import {
   constantRate,
   defineScenario,
   lognormal,
+  measures,
   openLoop,
   row,
   runVariants,
@@ -39,8 +40,9 @@ export const retryScenario = defineScenario({
         },
       },
       (metrics) => [
-        row('Failed calls', 'req', 'lower', metrics, (m) => m.counters['req.failed'] ?? 0),
-        row('p99 latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.p99 ?? Number.NaN),
+        row('Failed calls', 'req', 'lower', metrics, measures.count('req.failed')),
+        row('Success rate', '%', 'higher', metrics, measures.successRate('req')),
+        row('p99 latency', 'ms', 'lower', metrics, measures.latency('req', 'p99')),
       ],
       { defaultLink: { latency: constant(2) } },
     );
@@ -50,8 +52,9 @@ export const retryScenario = defineScenario({
 describe('the documented retry scenario', () => {
   it('runs both variants on the real retry policy and retries cut failures', async () => {
     const result = await retryScenario.run(3, { errorRate: 0.2, rps: 100 }, { durationMs: 20_000 });
-    const [failed] = result.summary.rows;
+    const [failed, success] = result.summary.rows;
     expect(failed!.baseline).toBeGreaterThan(300);
     expect(failed!.pattern).toBeLessThan(failed!.baseline / 10);
+    expect(success!.pattern).toBeGreaterThan(99);
   });
 });
