@@ -28,3 +28,4 @@ export {
   DEFAULT_LOCK_RETRY_OPTIONS,
   LeaseLockProvider,
 } from './lock-provider.js';
+export { PartitionableLeaseStore } from './partitionable-lease-store.js';
