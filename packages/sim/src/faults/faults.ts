@@ -15,7 +15,8 @@ import type { Service } from '../service/service.js';
  * - `brownout`: slow `service` down and add errors.
  * - `errors` / `hang`: raise a service's error or hang rate.
  * - `link`: change a link (latency, loss, ...) from `from` to `to` (and back if `both`).
- * - `skew`: shift a node's clock by `offsetMs`.
+ * - `skew`: step a node's clock by `offsetMs`, and back when the fault ends. Like an NTP step, this
+ *   breaks the clock's monotonicity on purpose, to show what code that trusts it does.
  * @category Faults
  */
 export type Fault =
