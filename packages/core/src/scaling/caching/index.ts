@@ -6,3 +6,5 @@ export { lru } from './policies/lru.js';
 export type { EvictionPolicy, EvictionPolicyFactory, PolicyContext } from './policies/policy.js';
 export { DEFAULT_S3_FIFO_OPTIONS, type S3FifoOptions, s3Fifo } from './policies/s3-fifo.js';
 export { DEFAULT_W_TINYLFU_OPTIONS, type WTinyLfuOptions, wTinyLfu } from './policies/w-tinylfu.js';
+export { optimal, type SimulationResult, simulate } from './trace-sim.js';
+export { concatTraces, loopTrace, mixTraces, scanTrace, type Trace, zipfTrace } from './traces.js';
