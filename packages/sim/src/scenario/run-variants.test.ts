@@ -1,10 +1,7 @@
-import { isInvalidOptionError } from '@keel/core/errors';
 import { describe, expect, it } from 'vitest';
-import { isUnknownScenarioError, UnknownScenarioError } from '../errors.js';
 import { openLoop } from '../load/load.js';
 import { constantRate } from '../load/rate-schedule.js';
 import { resolveKnobs } from './knobs.js';
-import { getScenario, registerScenario, ScenarioRegistry } from './registry.js';
 import { measures, row, runVariants } from './run-variants.js';
 import { defineScenario } from './scenario.js';
 
@@ -43,58 +40,6 @@ const demo = defineScenario({
         row('p99 latency', 'ms', 'lower', m, (s) => s.histograms['req.latency']?.p99 ?? Number.NaN),
       ],
     ),
-});
-
-describe('knobs', () => {
-  it('fill defaults and keep given values', () => {
-    const v = resolveKnobs(knobs, { rps: 5 });
-    expect(v).toEqual({ rps: 5, jitter: true, mode: 'fast' });
-  });
-
-  it('reject unknown names, wrong types and out-of-range values naming the knob', () => {
-    for (const [given, field] of [
-      [{ rps: 0 }, 'knobs.rps'],
-      [{ rps: '5' }, 'knobs.rps'],
-      [{ jitter: 1 }, 'knobs.jitter'],
-      [{ mode: 'medium' }, 'knobs.mode'],
-      [{ other: 1 }, 'knobs.other'],
-    ] as const) {
-      try {
-        resolveKnobs(knobs, given);
-        expect.unreachable(field);
-      } catch (error) {
-        expect(isInvalidOptionError(error) && error.field).toBe(field);
-      }
-    }
-  });
-});
-
-describe('scenario registry', () => {
-  it('registers, lists sorted and finds scenarios', () => {
-    const registry = new ScenarioRegistry();
-    registry.register(demo);
-    registry.register(demo); // the same object again is fine
-    registry.register({ ...demo, id: 'another' });
-    expect(registry.ids()).toEqual(['another', 'demo-errors']);
-    expect(registry.get('demo-errors')).toBe(demo);
-    expect(registry.has('nope')).toBe(false);
-    expect(() => registry.register({ ...demo })).toThrow(/scenario\.id/);
-    expect(() => registry.register({ ...demo, id: 'Bad Id' })).toThrow(/scenario\.id/);
-    try {
-      registry.get('nope');
-      expect.unreachable();
-    } catch (error) {
-      expect(isUnknownScenarioError(error)).toBe(true);
-      expect((error as UnknownScenarioError).known).toEqual(['another', 'demo-errors']);
-    }
-  });
-
-  it('the default registry works through the functions', () => {
-    registerScenario(demo);
-    expect(getScenario('demo-errors')).toBe(demo);
-    expect(() => getScenario('missing')).toThrow(UnknownScenarioError);
-    expect(isUnknownScenarioError(new Error('x'))).toBe(false);
-  });
 });
 
 describe('running a scenario', () => {
