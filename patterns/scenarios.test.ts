@@ -35,4 +35,15 @@ describe('pattern scenario index', () => {
       expect(result.summary.rows.length).toBeGreaterThan(1);
     }
   });
+
+  it('every scenario is deterministic: the same seed gives the same summary and trace', async () => {
+    for (const scenario of patternScenarios) {
+      const knobs = resolveKnobs(scenario.knobs, {});
+      const first = await scenario.run('replay', knobs, { durationMs: 1_500, trace: true });
+      const again = await scenario.run('replay', knobs, { durationMs: 1_500, trace: true });
+      expect(again.summary).toEqual(first.summary);
+      expect(again.trace?.hash).toBe(first.trace?.hash);
+      expect(first.trace?.count).toBeGreaterThan(0);
+    }
+  });
 });

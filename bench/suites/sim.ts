@@ -71,7 +71,7 @@ async function eventWorkload(): Promise<Operation> {
  * each through a retry + circuit breaker + timeout pipeline of @keel/core, over a network with
  * 1 ms links. One operation simulates the next PIPELINE_OP_VIRTUAL_MS of it.
  */
-async function pipelineWorkload(): Promise<Operation> {
+async function pipelineWorkload(passSignal: boolean): Promise<Operation> {
   const world = new World({ seed: 1, defaultLink: { latency: constant(1) } });
   world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3), errorRate: 0.01 });
   world.node('client');
@@ -85,9 +85,11 @@ async function pipelineWorkload(): Promise<Operation> {
     circuitBreaker({ breaker: consecutiveFailures(5), breakDurationMs: 5_000, clock: world.clock }),
     timeout(1_000, { clock: world.clock }),
   );
-  openLoop(world.sim, constantRate(RPS), () =>
-    world.track('req', () => policy.execute(({ signal }) => world.call('client', 'api', 'work', { signal }))),
-  );
+  const withSignal = (context: { readonly signal: AbortSignal }) =>
+    world.call('client', 'api', 'work', { signal: context.signal });
+  const withoutSignal = () => world.call('client', 'api', 'work');
+  const send = passSignal ? withSignal : withoutSignal;
+  openLoop(world.sim, constantRate(RPS), () => world.track('req', () => policy.execute(send)));
   const operation = async (): Promise<void> => {
     await world.run(PIPELINE_OP_VIRTUAL_MS);
   };
@@ -121,13 +123,24 @@ function cases(): BenchCase[] {
     },
     {
       kind: 'time',
-      name: `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network`,
+      name: `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network, the call gets the policy's signal`,
       note:
         `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
         `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
-        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace.`,
+        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. Passing the signal down, as scenarios should so that timeouts cancel the wait, makes each call create an AbortController and register an abort listener.`,
       targets: { [PACE]: 1 },
-      keel: contender(pipelineWorkload),
+      keel: contender(() => pipelineWorkload(true)),
+      anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
+    },
+    {
+      kind: 'time',
+      name: `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network, the call ignores the policy's signal`,
+      note:
+        `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
+        `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
+        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. The same workload as the case above, except that no call reads its signal, so no AbortController is created.`,
+      targets: { [PACE]: 1 },
+      keel: contender(() => pipelineWorkload(false)),
       anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
     },
   ];
