@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { systemClock } from '@keel/core/clock';
+import {
+  isStaleFencingTokenError,
+  LeaseLockProvider,
+  lockContract,
+  PartitionableLeaseStore,
+} from '@keel/core/distributed-lock';
+import { isInvalidOptionError } from '@keel/core/errors';
+import { electionContract, LeaderElector } from '@keel/core/leader-election';
+import { probeService, runContract } from '@keel/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresFencedTable } from './postgres-fenced-table.js';
+import { PostgresLeaseStore } from './postgres-lease-store.js';
+
+// The test runner starts Node with `--conditions import`, so pg's own `require('pg-pool')`
+// picks pg-pool's ESM wrapper and gets a module namespace instead of the class. Seed the
+// require cache with the CommonJS build under the wrapper's path before loading pg.
+const require = createRequire(import.meta.url);
+const poolPath = require.resolve('pg-pool');
+if (poolPath.endsWith('.mjs')) {
+  const exports: unknown = require(join(dirname(poolPath), '..', 'index.js'));
+  require.cache[poolPath] = { id: poolPath, filename: poolPath, loaded: true, exports } as NodeJS.Module;
+}
+const pg = require('pg') as typeof import('pg');
+const config = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const leases = `keel_test_leases_${run}`;
+const fencedName = `keel_test_fenced_${run}`;
+
+const service = await probeService('postgres', async () => {
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    await client.end();
+  }
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!service.available)('PostgreSQL coordination stores against a live server', () => {
+  const pool = new pg.Pool({ ...config, max: 4 });
+  const store = new PostgresLeaseStore(pool, { table: leases });
+
+  beforeAll(async () => {
+    await store.ensureSchema();
+  });
+  afterAll(async () => {
+    await pool.query(`DROP TABLE IF EXISTS ${leases}, ${fencedName}`);
+    await pool.end();
+  });
+
+  let caseNumber = 0;
+  const subject = () => {
+    const id = ++caseNumber;
+    return { store, clock: systemClock, wait: sleep, key: (name: string) => `${name}-${id}` };
+  };
+
+  runContract({ describe, it }, 'postgres', lockContract, () => ({
+    subject: { ...subject(), ttlMs: 300, expiryGraceMs: 40 },
+  }));
+  runContract({ describe, it }, 'postgres', electionContract, () => ({
+    subject: { ...subject(), leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
+  }));
+
+  it('PostgresFencedTable accepts the current and newer tokens and refuses older ones in one statement', async () => {
+    const table = new PostgresFencedTable<{ n: number }>(pool, { table: fencedName });
+    await table.ensureSchema();
+    await table.write('row', 3n, { n: 1 });
+    await table.write('row', 3n, { n: 2 });
+    await table.write('row', 8n, { n: 3 });
+    const stale = await table.write('row', 5n, { n: 4 }).catch((e: unknown) => e);
+    expect(isStaleFencingTokenError(stale) && stale.highestToken).toBe(8n);
+    expect(await table.read('row')).toEqual({ value: { n: 3 }, token: 8n });
+    expect(await table.highestToken('none')).toBe(0n);
+  });
+
+  it('fences a lapsed lock holder end to end: lease table token, fenced row', async () => {
+    const table = new PostgresFencedTable<string>(pool, { table: fencedName });
+    await table.ensureSchema();
+    const locks = new LeaseLockProvider(store);
+    const a = await locks.acquire('e2e', { ttlMs: 100 });
+    await sleep(150);
+    const b = await locks.acquire('e2e', { ttlMs: 5_000 });
+    await table.write('e2e', b.token, 'b');
+    await expect(table.write('e2e', a.token, 'a')).rejects.toMatchObject({
+      code: 'KEEL_STALE_FENCING_TOKEN',
+    });
+    expect((await table.read('e2e'))?.value).toBe('b');
+    await b.release();
+  });
+
+  it('measures leader failover after the leader is cut off (reported, not judged)', async () => {
+    const timings = { leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 };
+    const name = `failover-${run}`;
+    const cutOff = new PartitionableLeaseStore(store);
+    const first = await new LeaderElector(cutOff, name, { id: 'a', ...timings }).campaign();
+    // Cut off: its renewals never arrive, as with a crashed process or a partition.
+    cutOff.partition('hang');
+    const stoppedAt = performance.now();
+    const second = await new LeaderElector(store, name, { id: 'b', ...timings }).campaign();
+    const failoverMs = performance.now() - stoppedAt;
+    expect(second.epoch).toBeGreaterThan(first.epoch);
+    expect(first.isLeader).toBe(false);
+    console.info(
+      `postgres leader failover after a crash: ${failoverMs.toFixed(0)} ms (lease 600 ms, retry 100 ms)`,
+    );
+    await second.resign();
+  });
+
+  it('rejects a bad table name and unknown options', () => {
+    const bad: [string, () => unknown][] = [
+      ['table', () => new PostgresLeaseStore(pool, { table: 'x; DROP TABLE y' })],
+      ['PostgresLeaseStore.tabel', () => new PostgresLeaseStore(pool, { tabel: 'x' } as never)],
+      ['table', () => new PostgresFencedTable(pool, { table: '1abc' })],
+    ];
+    for (const [field, make] of bad) {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(isInvalidOptionError(error) && error.field).toBe(field);
+    }
+  });
+});
