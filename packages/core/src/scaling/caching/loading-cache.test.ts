@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../clock/index.js';
+import { isInvalidOptionError } from '../../errors/index.js';
+import type { Random } from '../../random/index.js';
+import { sleep } from '../../signal/index.js';
+import { LoadingCache } from './loading-cache.js';
+
+const fixedRandom = (value: number): Random => ({ next: () => value });
+
+/** A source whose values are `key@version`, taking `latency` ms per load on the clock. */
+function source(clock: VirtualClock, latency = 100) {
+  const calls: string[] = [];
+  let version = 0;
+  const loader = async (key: string, { signal }: { signal: AbortSignal }) => {
+    calls.push(key);
+    const mine = ++version;
+    if (latency > 0) await sleep(clock, latency, signal);
+    return `${key}@${mine}`;
+  };
+  return { calls, loader };
+}
+
+describe('LoadingCache', () => {
+  it('loads a miss once for all concurrent callers, then serves it fresh', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const cache = new LoadingCache(loader, { ttl: 1_000, ttlJitter: 0, clock });
+    const reads = [cache.read('a'), cache.read('a'), cache.read('a')];
+    await clock.advanceAsync(100);
+    expect(await Promise.all(reads)).toEqual(Array(3).fill({ value: 'a@1', outcome: 'loaded' }));
+    expect(calls).toEqual(['a']);
+    expect(await cache.read('a')).toEqual({ value: 'a@1', outcome: 'fresh' });
+    expect(cache.peek('a')).toBe('a@1');
+    expect(cache.size).toBe(1);
+  });
+
+  it('serves stale within the window while one background load refreshes', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const cache = new LoadingCache(loader, {
+      ttl: 1_000,
+      ttlJitter: 0,
+      staleWhileRevalidate: 500,
+      earlyRefreshBeta: 0,
+      clock,
+    });
+    const first = cache.get('a');
+    await clock.advanceAsync(100);
+    await first;
+    clock.advance(1_000); // now stale (fresh until 1_100)
+    expect(await cache.read('a')).toEqual({ value: 'a@1', outcome: 'stale' });
+    expect(await cache.read('a')).toEqual({ value: 'a@1', outcome: 'stale' });
+    expect(calls).toEqual(['a', 'a']);
+    await clock.advanceAsync(100);
+    expect(await cache.read('a')).toEqual({ value: 'a@2', outcome: 'fresh' });
+    // Past fresh + stale window: the entry is gone and the reader waits for a load.
+    clock.advance(1_500);
+    const waited = cache.read('a');
+    await clock.advanceAsync(100);
+    expect(await waited).toEqual({ value: 'a@3', outcome: 'loaded' });
+  });
+
+  it('refreshes early with XFetch when now − δ·β·ln(u) reaches the expiry', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock, 100);
+    // u = 0.5: −ln(u) ≈ 0.693, so with δ = 100 ms and β = 1 the refresh starts ~69 ms early.
+    const cache = new LoadingCache(loader, { ttl: 1_000, ttlJitter: 0, clock, random: fixedRandom(0.5) });
+    const first = cache.get('a');
+    await clock.advanceAsync(100);
+    await first; // fresh until 1_100, δ = 100
+    clock.advanceTo(1_100 - 80);
+    await cache.get('a');
+    expect(calls).toHaveLength(1);
+    clock.advanceTo(1_100 - 60);
+    expect(await cache.read('a')).toEqual({ value: 'a@1', outcome: 'fresh' });
+    expect(calls).toHaveLength(2);
+    await clock.advanceAsync(100);
+    expect(await cache.read('a')).toEqual({ value: 'a@2', outcome: 'fresh' });
+  });
+
+  it('refresh-ahead reloads a value read after the given share of its TTL', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock, 0);
+    const cache = new LoadingCache(loader, {
+      ttl: 1_000,
+      ttlJitter: 0,
+      earlyRefreshBeta: 0,
+      refreshAheadRatio: 0.8,
+      clock,
+    });
+    await cache.get('a');
+    clock.advance(700);
+    await cache.get('a');
+    expect(calls).toHaveLength(1);
+    clock.advance(100);
+    expect(await cache.get('a')).toBe('a@1');
+    await clock.advanceAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(await cache.get('a')).toBe('a@2');
+  });
+
+  it('keeps the stale value and reports a failed background refresh', async () => {
+    const clock = new VirtualClock();
+    let fail = false;
+    const cache = new LoadingCache<string, string>(
+      async (key) => {
+        if (fail) throw new Error('source down');
+        return `${key}!`;
+      },
+      { ttl: 100, ttlJitter: 0, staleWhileRevalidate: 1_000, earlyRefreshBeta: 0, clock },
+    );
+    const errors: unknown[] = [];
+    cache.onRefreshError(({ error }) => errors.push(error));
+    await cache.get('a');
+    fail = true;
+    clock.advance(200);
+    expect(await cache.get('a')).toBe('a!');
+    await clock.advanceAsync(0);
+    expect(errors).toHaveLength(1);
+    expect(cache.peek('a')).toBe('a!');
+    // A reader that has to wait gets the failure itself.
+    cache.delete('a');
+    await expect(cache.get('a')).rejects.toThrow('source down');
+  });
+
+  it('write-through writes the source first; a failed write leaves the cache alone', async () => {
+    const clock = new VirtualClock();
+    const written: string[] = [];
+    let refuse = false;
+    const cache = new LoadingCache<string, string>(async (key) => `${key}@source`, {
+      clock,
+      writer: async (key, value) => {
+        if (refuse) throw new Error('write refused');
+        written.push(`${key}=${value}`);
+      },
+    });
+    await cache.set('a', 'one');
+    expect(written).toEqual(['a=one']);
+    expect(await cache.read('a')).toEqual({ value: 'one', outcome: 'fresh' });
+    refuse = true;
+    await expect(cache.set('a', 'two')).rejects.toThrow('write refused');
+    expect(cache.peek('a')).toBe('one');
+  });
+
+  it('a write during a load wins over the older loaded value', async () => {
+    const clock = new VirtualClock();
+    const { loader } = source(clock, 100);
+    const cache = new LoadingCache(loader, { clock });
+    const loading = cache.get('a');
+    await cache.set('a', 'written');
+    await clock.advanceAsync(100);
+    expect(await loading).toBe('a@1');
+    expect(cache.peek('a')).toBe('written');
+    const refreshed = cache.refresh('a');
+    await clock.advanceAsync(100);
+    expect(await refreshed).toBe('a@2');
+    expect(cache.peek('a')).toBe('a@2');
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+
+  it('a caller can stop waiting without cancelling the shared load', async () => {
+    const clock = new VirtualClock();
+    const { loader } = source(clock, 100);
+    const cache = new LoadingCache(loader, { clock });
+    const impatient = new AbortController();
+    const a = cache.get('a', { signal: impatient.signal });
+    const b = cache.get('a');
+    impatient.abort(new Error('gave up'));
+    await expect(a).rejects.toThrow('gave up');
+    await clock.advanceAsync(100);
+    expect(await b).toBe('a@1');
+    expect(cache.stats().misses).toBe(2);
+  });
+
+  it('rejects bad options with the field named', () => {
+    const bad: [string, object][] = [
+      ['ttl', { ttl: 0 }],
+      ['staleWhileRevalidate', { staleWhileRevalidate: -1 }],
+      ['earlyRefreshBeta', { earlyRefreshBeta: -1 }],
+      ['refreshAheadRatio', { refreshAheadRatio: 1.5 }],
+      ['writer', { writer: 'db' }],
+      ['cache', { cache: 5 }],
+      ['maxEntries', { cache: { maxEntries: 0 } }],
+      ['loadingCache.tll', { tll: 5 }],
+    ];
+    for (const [field, options] of bad) {
+      let caught: unknown;
+      try {
+        new LoadingCache(async () => 1, options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isInvalidOptionError(caught), field).toBe(true);
+      expect((caught as { field: string }).field).toBe(field);
+    }
+    expect(() => new LoadingCache(5 as never)).toThrow(/loader/);
+  });
+});
