@@ -54,7 +54,7 @@ export function forceLayout(
   const links = edges
     .map((e) => [index.get(e.source), index.get(e.target)] as const)
     .filter((l): l is readonly [number, number] => l[0] !== undefined && l[1] !== undefined);
-  const ideal = Math.sqrt((width * height) / Math.max(1, nodes.length)) * 0.55;
+  const ideal = Math.sqrt((width * height) / Math.max(1, nodes.length)) * 0.62;
 
   for (let step = 0; step < iterations; step++) {
     const heat = 1 - step / iterations;
@@ -71,10 +71,10 @@ export function forceLayout(
           d2 = 0.01;
         }
         const force = (ideal * ideal) / d2;
-        a.vx += dx * force * 0.05;
-        a.vy += dy * force * 0.05;
-        b.vx -= dx * force * 0.05;
-        b.vy -= dy * force * 0.05;
+        a.vx += dx * force * 0.02;
+        a.vy += dy * force * 0.02;
+        b.vx -= dx * force * 0.02;
+        b.vy -= dy * force * 0.02;
       }
     }
     for (const [s, t] of links) {
