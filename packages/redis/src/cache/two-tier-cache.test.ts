@@ -1,0 +1,163 @@
+import { VirtualClock } from '@keel/core/clock';
+import { isInvalidOptionError } from '@keel/core/errors';
+import { probeService } from '@keel/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { TwoTierCache, type TwoTierState } from './two-tier-cache.js';
+
+const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 3 } as const;
+
+const service = await probeService('redis', async () => {
+  const probe = new Redis({ ...connection, lazyConnect: true, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
+});
+
+/** Resolves after `predicate` holds, polling (invalidations arrive on another socket). */
+async function eventually(predicate: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('TwoTierCache options', () => {
+  it('rejects bad options with the field named', () => {
+    const fake = { duplicate: () => fake } as unknown as Redis;
+    const bad: [string, object][] = [
+      ['l1Ttl', { l1Ttl: 0 }],
+      ['ttl', { ttl: -1 }],
+      ['prefix', { prefix: 5 }],
+      ['mode', { mode: 'bcast' }],
+      ['loader', { loader: 'db' }],
+      ['maxEntries', { l1: { maxEntries: 0 } }],
+      ['twoTierCache.l2', { l2: {} }],
+    ];
+    for (const [field, options] of bad) {
+      let caught: unknown;
+      try {
+        new TwoTierCache(fake, options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isInvalidOptionError(caught), field).toBe(true);
+      expect((caught as { field: string }).field).toBe(field);
+    }
+    expect(() => new TwoTierCache({} as Redis)).toThrow(/redis/);
+  });
+});
+
+describe.skipIf(!service.available).each(['default', 'broadcast'] as const)(
+  'TwoTierCache against a live Redis (%s mode)',
+  (mode) => {
+    const prefix = `keel-test:two-tier:${mode}:${process.pid}:${Date.now()}:`;
+    const data = new Redis(connection);
+    const other = new Redis(connection);
+    const caches: TwoTierCache<unknown>[] = [];
+
+    async function open<V>(options: ConstructorParameters<typeof TwoTierCache<V>>[1] = {}) {
+      const cache = new TwoTierCache<V>(data, { prefix, mode, ...options });
+      caches.push(cache as TwoTierCache<unknown>);
+      await cache.start();
+      return cache;
+    }
+
+    afterEach(async () => {
+      for (const cache of caches.splice(0)) await cache.close();
+      const keys = await other.keys(`${prefix}*`);
+      if (keys.length > 0) await other.del(...keys);
+    });
+
+    afterAll(() => {
+      data.disconnect();
+      other.disconnect();
+    });
+
+    it('serves repeated reads from L1 until another client writes the key', async () => {
+      const cache = await open<{ n: number }>();
+      expect(cache.state).toBe('tracking');
+      await other.set(`${prefix}k`, JSON.stringify({ n: 1 }));
+      expect(await cache.get('k')).toEqual({ n: 1 });
+      expect(cache.hasLocal('k')).toBe(true);
+      expect(await cache.get('k')).toEqual({ n: 1 });
+      expect(cache.stats()).toMatchObject({ l2Hits: 1 });
+      expect(cache.stats().l1.hits).toBe(1);
+      await other.set(`${prefix}k`, JSON.stringify({ n: 2 }));
+      await eventually(() => !cache.hasLocal('k'), 'the invalidation');
+      expect(await cache.get('k')).toEqual({ n: 2 });
+      expect(cache.stats().invalidations).toBeGreaterThanOrEqual(1);
+    });
+
+    it('flushes L1 when the invalidation connection is killed, bypasses it while down, then resumes', async () => {
+      // The invalidation connection reconnects after 300 ms, long enough to observe the bypass.
+      const cache = await open<string>({
+        createSubscriber: () =>
+          data.duplicate({ autoResubscribe: false, lazyConnect: true, retryStrategy: () => 300 }),
+      });
+      const states: TwoTierState[] = [];
+      cache.onStateChange(({ to }) => states.push(to));
+      await other.set(`${prefix}a`, JSON.stringify('A'));
+      await cache.get('a');
+      expect(cache.hasLocal('a')).toBe(true);
+      // Kill exactly the connection our tracking redirects to (other suites may have subscribers).
+      const trackingInfo = (await data.call('CLIENT', 'TRACKINGINFO')) as unknown[];
+      const redirect = Number(trackingInfo[trackingInfo.indexOf('redirect') + 1]);
+      expect(redirect).toBeGreaterThan(0);
+      await other.client('KILL', 'ID', String(redirect));
+      await eventually(() => states.includes('degraded'), 'the degraded state');
+      expect(cache.hasLocal('a')).toBe(false);
+      // While degraded, reads go to Redis and leave L1 empty.
+      expect(cache.state).toBe('degraded');
+      expect(await cache.get('a')).toBe('A');
+      expect(cache.hasLocal('a')).toBe(false);
+      await eventually(() => cache.state === 'tracking', 'tracking to resume');
+      expect(await cache.get('a')).toBe('A');
+      expect(cache.hasLocal('a')).toBe(true);
+      await other.set(`${prefix}a`, JSON.stringify('B'));
+      await eventually(() => !cache.hasLocal('a'), 'an invalidation on the new connection');
+      expect(await cache.get('a')).toBe('B');
+    });
+
+    it('coalesces concurrent misses into one load and writes the result to Redis with the TTL', async () => {
+      let loads = 0;
+      const cache = await open<string>({
+        ttl: 60_000,
+        loader: async (key) => {
+          loads++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return `loaded:${key}`;
+        },
+      });
+      const values = await Promise.all(Array.from({ length: 10 }, () => cache.get('slow')));
+      expect(new Set(values)).toEqual(new Set(['loaded:slow']));
+      expect(loads).toBe(1);
+      const ttl = await other.pttl(`${prefix}slow`);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      expect(await cache.get('slow')).toBe('loaded:slow');
+      expect(loads).toBe(1);
+    });
+
+    it('expires L1 entries after l1Ttl on the clock, then reads Redis again', async () => {
+      const clock = new VirtualClock();
+      const cache = await open<number>({ l1Ttl: 1_000, clock, l1: { maxEntries: 100, ttlJitter: 0 } });
+      await cache.set('n', 7, { ttl: 5_000 });
+      expect(cache.hasLocal('n')).toBe(false);
+      expect(await cache.get('n')).toBe(7);
+      expect(await cache.get('n')).toBe(7);
+      expect(cache.stats().l2Hits).toBe(1);
+      clock.advance(1_000);
+      expect(cache.hasLocal('n')).toBe(false);
+      expect(await cache.get('n')).toBe(7);
+      expect(cache.stats().l2Hits).toBe(2);
+      expect(await other.pttl(`${prefix}n`)).toBeGreaterThan(0);
+      expect(await cache.delete('n')).toBe(true);
+      expect(await cache.get('n')).toBeUndefined();
+    });
+  },
+);

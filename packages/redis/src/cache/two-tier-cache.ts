@@ -1,0 +1,447 @@
+import { Cache, type CacheOptions, type CacheStats, Singleflight } from '@keel/core/caching';
+import { type Clock, systemClock } from '@keel/core/clock';
+import { InvalidOptionError } from '@keel/core/errors';
+import { type Event, EventEmitter } from '@keel/core/events';
+import { check, checkKnownKeys } from '@keel/core/options';
+import { type Random, systemRandom } from '@keel/core/random';
+import type { Redis } from 'ioredis';
+
+/**
+ * Where the two-tier cache stands:
+ * - `idle`: created, {@link TwoTierCache.start} not called yet (reads go to Redis only);
+ * - `tracking`: invalidations flow, the in-process tier (L1) serves reads;
+ * - `degraded`: the invalidation connection or tracking was lost: L1 was flushed and is bypassed
+ *   until tracking is re-established (then flushed once more and used again);
+ * - `closed`: after {@link TwoTierCache.close}.
+ */
+export type TwoTierState = 'idle' | 'tracking' | 'degraded' | 'closed';
+
+/** A state transition. */
+export interface TwoTierStateChange {
+  readonly from: TwoTierState;
+  readonly to: TwoTierState;
+  /** Why, in a few words (for logs). */
+  readonly reason: string;
+}
+
+/** Keys invalidated by Redis, or `all` (a flush, or the invalidation connection dropped). */
+export interface TwoTierInvalidation {
+  readonly keys: readonly string[] | 'all';
+}
+
+/** Loads a value that neither tier has, from the source of truth. */
+export type TwoTierLoader<V> = (
+  key: string,
+  context: { readonly signal: AbortSignal },
+) => Promise<V | undefined>;
+
+/** Options of a {@link TwoTierCache}. */
+export interface TwoTierCacheOptions<V> {
+  /**
+   * The bounds and policy of the in-process tier (W-TinyLFU by default).
+   * @default { maxEntries: 10_000 }
+   */
+  readonly l1?: Omit<CacheOptions<string, V>, 'clock' | 'random' | 'ttl'>;
+  /**
+   * How long a value stays in L1, in milliseconds: a bound on staleness should an invalidation
+   * ever be missed.
+   * @default 60_000
+   */
+  readonly l1Ttl?: number;
+  /**
+   * The TTL of values this cache writes to Redis (by `set` or after a load), in milliseconds.
+   * @default Infinity
+   */
+  readonly ttl?: number;
+  /**
+   * Prefix of every Redis key this cache reads or writes (and, in `broadcast` mode, tracks).
+   * @default ''
+   */
+  readonly prefix?: string;
+  /**
+   * Redis client-side caching mode. `default`: Redis remembers which keys this client read and
+   * invalidates exactly those (server memory per key). `broadcast`: Redis sends every change of
+   * a key under `prefix`, with no per-key memory on the server but more messages.
+   * @default 'default'
+   */
+  readonly mode?: 'default' | 'broadcast';
+  /**
+   * Read-through: called when neither tier has the key; the result is written to Redis.
+   * @default undefined (a miss in both tiers returns undefined)
+   */
+  readonly loader?: TwoTierLoader<V>;
+  /**
+   * Turns a value into what Redis stores.
+   * @default JSON.stringify
+   */
+  readonly serialize?: (value: V) => string;
+  /**
+   * Turns what Redis stores back into a value.
+   * @default JSON.parse
+   */
+  readonly deserialize?: (text: string) => V;
+  /**
+   * Creates the connection that receives invalidations (it must not share the data connection).
+   * @default () => redis.duplicate()
+   */
+  readonly createSubscriber?: () => Redis;
+  /**
+   * The source of time for L1 expiry.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * The source of chance for L1 (TTL jitter, admission).
+   * @default systemRandom
+   */
+  readonly random?: Random;
+}
+
+/** The defaults of {@link TwoTierCacheOptions}. */
+export const DEFAULT_TWO_TIER_CACHE_OPTIONS = {
+  l1: { maxEntries: 10_000 },
+  l1Ttl: 60_000,
+  ttl: Number.POSITIVE_INFINITY,
+  prefix: '',
+  mode: 'default',
+} as const;
+
+const KNOWN_OPTIONS = [
+  'l1',
+  'l1Ttl',
+  'ttl',
+  'prefix',
+  'mode',
+  'loader',
+  'serialize',
+  'deserialize',
+  'createSubscriber',
+  'clock',
+  'random',
+];
+const INVALIDATE_CHANNEL = '__redis__:invalidate';
+
+/** Counters of a {@link TwoTierCache}. */
+export interface TwoTierStats {
+  readonly l1: CacheStats;
+  /** Reads answered by Redis. */
+  readonly l2Hits: number;
+  /** Reads Redis did not have (then the loader, if any, ran). */
+  readonly l2Misses: number;
+  /** Keys invalidated by Redis messages. */
+  readonly invalidations: number;
+  /** Times the whole L1 was flushed (Redis flush, connection loss, tracking re-established). */
+  readonly flushes: number;
+}
+
+/**
+ * A two-tier cache: an in-process {@link Cache} (L1) in front of Redis (L2), kept coherent by
+ * Redis client-side caching (`CLIENT TRACKING`, Redis 6 or later). ioredis speaks RESP2, so
+ * invalidations travel the RESP2 way: tracking on the data connection is redirected
+ * (`REDIRECT <id>`) to a second connection subscribed to `__redis__:invalidate`.
+ *
+ * Coherence rules:
+ * - a key invalidated by Redis leaves L1; a read racing with an invalidation does not store
+ *   its (possibly older) result in L1;
+ * - when the invalidation connection or the data connection drops, every invalidation in
+ *   between could be lost, so L1 is flushed at once and bypassed (`degraded`) until tracking is
+ *   re-established on the new connections; then L1 is flushed again and used;
+ * - this cache's own writes go to Redis and only delete the key from L1: the next read fetches
+ *   it through the tracked connection, so later changes by others are seen.
+ * Misses in both tiers are coalesced: concurrent reads of one key share one Redis read (and one
+ * load), each caller keeping its own AbortSignal.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { TwoTierCache } from '@keel/redis';
+ * const redis = new Redis({ host: '127.0.0.1' });
+ * const cache = new TwoTierCache<{ name: string }>(redis, { prefix: 'user:', l1: { maxEntries: 5_000 } });
+ * await cache.start();
+ * await cache.set('42', { name: 'Ada' });
+ * console.log((await cache.get('42'))?.name);
+ * await cache.close();
+ * redis.disconnect();
+ * ```
+ */
+export class TwoTierCache<V> {
+  private readonly l1: Cache<string, V>;
+  private readonly flights = new Singleflight<string, V | undefined>();
+  /** Reads in flight; an invalidation of the key removes its token so the result is not kept. */
+  private readonly reading = new Map<string, object>();
+  private readonly l1Ttl: number;
+  private readonly ttl: number;
+  private readonly prefix: string;
+  private readonly mode: 'default' | 'broadcast';
+  private readonly loader: TwoTierLoader<V> | undefined;
+  private readonly serialize: (value: V) => string;
+  private readonly deserialize: (text: string) => V;
+  private readonly createSubscriber: () => Redis;
+  private subscriber: Redis | undefined;
+  /** The invalidation connection's client id, once it is subscribed (reset when it drops). */
+  private subscriberId: number | undefined;
+  /** Tracking attempts run one at a time. */
+  private trackingChain: Promise<void> = Promise.resolve();
+  private currentState: TwoTierState = 'idle';
+  /** Bumped on every flush: a read that began in an older epoch never fills L1. */
+  private epoch = 0;
+  private l2Hits = 0;
+  private l2Misses = 0;
+  private invalidationCount = 0;
+  private flushCount = 0;
+  private readonly stateChanges = new EventEmitter<TwoTierStateChange>();
+  private readonly invalidations = new EventEmitter<TwoTierInvalidation>();
+  private readonly onDataReady = (): void => void this.track('data connection ready');
+  private readonly onDataLost = (): void => this.degrade('data connection lost');
+
+  /** Fires on every state transition. */
+  readonly onStateChange: Event<TwoTierStateChange> = this.stateChanges.event;
+  /** Fires for every invalidation applied to L1. */
+  readonly onInvalidate: Event<TwoTierInvalidation> = this.invalidations.event;
+
+  constructor(
+    private readonly redis: Redis,
+    options: TwoTierCacheOptions<V> = {},
+  ) {
+    if (typeof (redis as { duplicate?: unknown } | undefined)?.duplicate !== 'function')
+      throw new InvalidOptionError('redis', redis, 'an ioredis client');
+    checkKnownKeys('twoTierCache', options, KNOWN_OPTIONS);
+    const d = DEFAULT_TWO_TIER_CACHE_OPTIONS;
+    this.l1Ttl = check.duration('l1Ttl', options.l1Ttl, d.l1Ttl, { above: 0, allowInfinity: true });
+    this.ttl = check.duration('ttl', options.ttl, d.ttl, { above: 0, allowInfinity: true });
+    if (options.prefix !== undefined && typeof options.prefix !== 'string')
+      throw new InvalidOptionError('prefix', options.prefix, 'a string');
+    this.prefix = options.prefix ?? d.prefix;
+    this.mode = check.oneOf('mode', options.mode, d.mode, ['default', 'broadcast']);
+    this.loader = check.func<TwoTierLoader<V>>('loader', options.loader);
+    this.serialize = check.func<(value: V) => string>('serialize', options.serialize) ?? JSON.stringify;
+    this.deserialize = check.func<(text: string) => V>('deserialize', options.deserialize) ?? JSON.parse;
+    this.createSubscriber =
+      check.func<() => Redis>('createSubscriber', options.createSubscriber) ??
+      (() => redis.duplicate({ autoResubscribe: false, lazyConnect: true }));
+    const l1Options = check.object<NonNullable<TwoTierCacheOptions<V>['l1']>>('l1', options.l1) ?? d.l1;
+    this.l1 = new Cache<string, V>({
+      ...l1Options,
+      ttl: this.l1Ttl,
+      clock: check.object<Clock>('clock', options.clock) ?? systemClock,
+      random: check.object<Random>('random', options.random) ?? systemRandom,
+    });
+  }
+
+  /** The current state. */
+  get state(): TwoTierState {
+    return this.currentState;
+  }
+
+  /**
+   * Opens the invalidation connection and turns tracking on; resolves once L1 is in use.
+   * Reconnections afterwards are handled by themselves.
+   */
+  async start(): Promise<void> {
+    if (this.currentState !== 'idle') return;
+    const subscriber = this.createSubscriber();
+    this.subscriber = subscriber;
+    subscriber.on('messageBuffer', (channel: Buffer, message: unknown) => {
+      if (channel.toString() === INVALIDATE_CHANNEL) this.applyInvalidation(message);
+    });
+    subscriber.on('ready', () => void this.track('invalidation connection ready'));
+    subscriber.on('close', () => {
+      this.subscriberId = undefined;
+      this.degrade('invalidation connection lost');
+    });
+    subscriber.on('error', () => this.degrade('invalidation connection error'));
+    this.redis.on('ready', this.onDataReady);
+    this.redis.on('close', this.onDataLost);
+    this.setState('degraded', 'starting');
+    if (subscriber.status === 'wait') await subscriber.connect();
+    else await this.track('start');
+    await this.whenTracking();
+  }
+
+  /**
+   * Returns the value of `key`: from L1 while tracking; else from Redis (then L1); else from
+   * the loader (then Redis). `undefined` when no tier and no loader has it.
+   */
+  async get(key: string, options?: { readonly signal?: AbortSignal }): Promise<V | undefined> {
+    if (this.currentState === 'tracking') {
+      const cached = this.l1.get(key);
+      if (cached !== undefined) return cached;
+    }
+    return this.flights.do(key, (signal) => this.readThrough(key, signal), options?.signal);
+  }
+
+  /** Writes `value` to Redis (with the configured TTL unless given) and drops `key` from L1. */
+  async set(key: string, value: V, options?: { readonly ttl?: number }): Promise<void> {
+    const ttl = options?.ttl ?? this.ttl;
+    await this.writeToRedis(key, value, ttl);
+    this.forgetLocally(key);
+  }
+
+  /** Deletes `key` from Redis and L1; true when Redis had it. */
+  async delete(key: string): Promise<boolean> {
+    const removed = await this.redis.del(this.prefix + key);
+    this.forgetLocally(key);
+    return removed > 0;
+  }
+
+  /** True when L1 holds `key` (for diagnostics). */
+  hasLocal(key: string): boolean {
+    return this.l1.has(key);
+  }
+
+  /** The counters of both tiers. */
+  stats(): TwoTierStats {
+    return {
+      l1: this.l1.stats(),
+      l2Hits: this.l2Hits,
+      l2Misses: this.l2Misses,
+      invalidations: this.invalidationCount,
+      flushes: this.flushCount,
+    };
+  }
+
+  /** Turns tracking off, closes the invalidation connection and empties L1. The data connection stays open. */
+  async close(): Promise<void> {
+    if (this.currentState === 'closed') return;
+    this.setState('closed', 'closed');
+    this.redis.off('ready', this.onDataReady);
+    this.redis.off('close', this.onDataLost);
+    this.flushLocal();
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    if (this.redis.status === 'ready')
+      await this.redis.call('CLIENT', 'TRACKING', 'OFF').catch(() => undefined);
+    subscriber?.disconnect();
+  }
+
+  private async readThrough(key: string, signal: AbortSignal): Promise<V | undefined> {
+    const token = {};
+    const epoch = this.epoch;
+    const cacheable = this.currentState === 'tracking';
+    this.reading.set(key, token);
+    try {
+      const text = await this.redis.get(this.prefix + key);
+      if (text !== null) {
+        this.l2Hits++;
+        const value = this.deserialize(text);
+        // Keep it only if nothing invalidated it (or everything) while the reply travelled.
+        if (
+          cacheable &&
+          this.currentState === 'tracking' &&
+          this.epoch === epoch &&
+          this.reading.get(key) === token
+        )
+          this.l1.set(key, value);
+        return value;
+      }
+      this.l2Misses++;
+      if (this.loader === undefined) return undefined;
+      const loaded = await this.loader(key, { signal });
+      // Written by this client: not cached in L1 (the next read fetches it tracked).
+      if (loaded !== undefined) await this.writeToRedis(key, loaded, this.ttl);
+      return loaded;
+    } finally {
+      if (this.reading.get(key) === token) this.reading.delete(key);
+    }
+  }
+
+  private async writeToRedis(key: string, value: V, ttl: number): Promise<void> {
+    const text = this.serialize(value);
+    if (ttl === Number.POSITIVE_INFINITY) await this.redis.set(this.prefix + key, text);
+    else await this.redis.set(this.prefix + key, text, 'PX', Math.max(1, Math.ceil(ttl)));
+  }
+
+  private forgetLocally(key: string): void {
+    this.reading.delete(key);
+    this.flights.forget(key);
+    this.l1.delete(key);
+  }
+
+  /** Redirects this client's tracking to the invalidation connection (again, after any reconnection). */
+  private track(reason: string): Promise<void> {
+    this.trackingChain = this.trackingChain.then(() => this.trackOnce(reason));
+    return this.trackingChain;
+  }
+
+  private async trackOnce(reason: string): Promise<void> {
+    const subscriber = this.subscriber;
+    if (this.currentState === 'closed' || subscriber === undefined) return;
+    if (subscriber.status !== 'ready' || this.redis.status !== 'ready') return;
+    try {
+      if (this.subscriberId === undefined) {
+        // A subscribed RESP2 connection accepts nothing but pub/sub commands: ask its id first.
+        const id = (await subscriber.client('ID')) as number;
+        await subscriber.subscribe(INVALIDATE_CHANNEL);
+        if (this.subscriber !== subscriber) return;
+        this.subscriberId = id;
+      }
+      // NOLOOP: this client's own writes are not echoed back; they already dropped the key from
+      // L1, and L1 is only ever filled by a tracked read made after the last write.
+      const args = ['TRACKING', 'ON', 'REDIRECT', String(this.subscriberId), 'NOLOOP'];
+      if (this.mode === 'broadcast') args.push('BCAST', 'PREFIX', this.prefix);
+      // Tracking may still be on from an earlier session (switching a broadcast prefix in place
+      // is refused), so turn it off first; L1 is flushed below anyway.
+      await this.redis.call('CLIENT', 'TRACKING', 'OFF');
+      await this.redis.call('CLIENT', ...args);
+      if (this.subscriber !== subscriber || (this.currentState as TwoTierState) === 'closed') return;
+      // Whatever L1 held was not covered by this tracking session.
+      this.flushLocal();
+      this.setState('tracking', reason);
+    } catch {
+      // A connection dropped midway: its 'close' degrades, its 'ready' tries again.
+      this.degrade('tracking could not be enabled');
+    }
+  }
+
+  private degrade(reason: string): void {
+    if (this.currentState === 'closed') return;
+    this.flushLocal();
+    if (this.currentState !== 'degraded') this.setState('degraded', reason);
+  }
+
+  private applyInvalidation(message: unknown): void {
+    if (message === null) {
+      this.flushLocal();
+      return;
+    }
+    const buffers = Array.isArray(message) ? message : [message];
+    const keys: string[] = [];
+    for (const buffer of buffers) {
+      const redisKey = String(buffer);
+      if (!redisKey.startsWith(this.prefix)) continue;
+      const key = redisKey.slice(this.prefix.length);
+      this.reading.delete(key);
+      this.l1.delete(key);
+      keys.push(key);
+    }
+    this.invalidationCount += keys.length;
+    if (keys.length > 0 && this.invalidations.hasListeners) this.invalidations.emit({ keys });
+  }
+
+  private flushLocal(): void {
+    this.epoch++;
+    this.flushCount++;
+    this.reading.clear();
+    this.l1.clear();
+    if (this.invalidations.hasListeners) this.invalidations.emit({ keys: 'all' });
+  }
+
+  private setState(to: TwoTierState, reason: string): void {
+    const from = this.currentState;
+    if (from === to) return;
+    this.currentState = to;
+    this.stateChanges.emit({ from, to, reason });
+  }
+
+  private whenTracking(): Promise<void> {
+    if (this.currentState === 'tracking') return Promise.resolve();
+    return new Promise((resolve) => {
+      const subscription = this.onStateChange(({ to }) => {
+        if (to === 'tracking' || to === 'closed') {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+  }
+}
