@@ -123,6 +123,47 @@ describe.skipIf(!service.available)('RedisLeaseStore against a live Redis', () =
     expect(isInvalidOptionError(error) && error.field).toBe('RedisLeaseStore.prefx');
   });
 
+  it('live safety run: tokens unique and increasing, no two holders at once, stale writes refused', async () => {
+    const resource = new FencedStore<number>();
+    const tokens: bigint[] = [];
+    const current: ({ held: boolean } | undefined)[] = [];
+    let liveHoldersAtGrant = 0;
+    let accepted = 0;
+    let refused = 0;
+    const worker = async (index: number): Promise<void> => {
+      const locks = new LeaseLockProvider(new RedisLeaseStore(client(), { prefix }), {
+        defaults: { ttlMs: 80, waitMs: 20_000, retry: { delayMs: 5, maxDelayMs: 20 } },
+      });
+      const zombie = index % 2 === 1;
+      for (let round = 0; round < 15; round++) {
+        const lock = await locks.acquire('live-safety');
+        tokens.push(lock.token);
+        current.forEach((other, i) => {
+          if (i !== index && other?.held) liveHoldersAtGrant++;
+        });
+        current[index] = lock;
+        await sleep(Math.floor(Math.random() * 120));
+        if (zombie || lock.held) {
+          try {
+            resource.update('n', lock.token, (n) => (n ?? 0) + 1);
+            accepted++;
+          } catch (error) {
+            if (!isStaleFencingTokenError(error)) throw error;
+            refused++;
+          }
+        }
+        current[index] = undefined;
+        await lock.release();
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(worker));
+    expect(tokens).toHaveLength(60);
+    expect(new Set(tokens).size).toBe(60);
+    expect(tokens.every((t, i) => i === 0 || t > tokens[i - 1]!)).toBe(true);
+    expect(liveHoldersAtGrant).toBe(0);
+    expect(accepted + refused).toBeGreaterThan(0);
+  }, 60_000);
+
   describe('faults', () => {
     it('a holder whose event loop stalls past its lease is fenced off by the next holder', async () => {
       const fenced = new FencedStore<string>();
