@@ -17,6 +17,7 @@ const sidebar = [
       { label: 'By difficulty', link: '/difficulty/' },
       { label: 'Most popular', link: '/popular/' },
       { label: 'Learning paths', link: '/paths/' },
+      { label: 'About the catalog', link: '/about/' },
     ],
   },
   {

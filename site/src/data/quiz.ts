@@ -10,7 +10,12 @@ export const HANDWRITTEN_QUESTIONS: readonly QuizQuestion[] = [
     prompt:
       'A checkout service calls a fraud-scoring API. One afternoon the API stops answering some calls at all, ' +
       'and within minutes every worker thread of checkout is stuck waiting. What would have kept checkout serving?',
-    options: ['A timeout on each call', 'A bigger thread pool', 'Caching fraud scores', 'Event sourcing the orders'],
+    options: [
+      'A timeout on each call',
+      'A bigger thread pool',
+      'Caching fraud scores',
+      'Event sourcing the orders',
+    ],
     answer: 0,
     explanation:
       'Calls that never return hold their thread forever; a larger pool only delays the moment it fills. A timeout gives the thread back after a bounded wait.',
@@ -20,7 +25,12 @@ export const HANDWRITTEN_QUESTIONS: readonly QuizQuestion[] = [
     id: 'hand-synchronised-retries',
     prompt:
       'After a brief database failover, ten thousand clients all retry exactly one second later, then two, then four, and the database falls over again at each wave. What is missing?',
-    options: ['Random jitter on the backoff delays', 'More retry attempts', 'A shorter timeout', 'A second database region'],
+    options: [
+      'Random jitter on the backoff delays',
+      'More retry attempts',
+      'A shorter timeout',
+      'A second database region',
+    ],
     answer: 0,
     explanation:
       'Exponential backoff without jitter keeps the clients in step, so their retries arrive as waves. Jitter spreads them over the interval.',
@@ -140,7 +150,12 @@ export const HANDWRITTEN_QUESTIONS: readonly QuizQuestion[] = [
     id: 'hand-read-heavy-product',
     prompt:
       'A product catalogue is read thousands of times for every write, and most reads ask for the same few hundred items. What is the cheapest first step to cut database load?',
-    options: ['A cache in front of the database', 'Sharding the database', 'Multi-region deployment', 'A saga'],
+    options: [
+      'A cache in front of the database',
+      'Sharding the database',
+      'Multi-region deployment',
+      'A saga',
+    ],
     answer: 0,
     explanation:
       'A skewed, read-heavy workload is what caching serves best: the hot items stay in memory and most reads never reach the database.',

@@ -43,7 +43,10 @@ export function forceLayout(
   const anchors = new Map(
     groups.map((g, i) => {
       const angle = (2 * Math.PI * i) / groups.length - Math.PI / 2;
-      return [g, { x: width / 2 + (width / 3) * Math.cos(angle), y: height / 2 + (height / 3) * Math.sin(angle) }];
+      return [
+        g,
+        { x: width / 2 + (width / 3) * Math.cos(angle), y: height / 2 + (height / 3) * Math.sin(angle) },
+      ];
     }),
   );
   const pos = nodes.map((n) => {

@@ -23,7 +23,14 @@ export const MATRIX_COLUMNS: readonly MatrixColumn[] = [
     order: ['beginner', 'intermediate', 'advanced'],
     filter: true,
   },
-  { key: 'tier', title: 'Tier', def: 'tier', values: (p) => [p.tier], order: ['gold', 'silver', 'bronze'], filter: true },
+  {
+    key: 'tier',
+    title: 'Tier',
+    def: 'tier',
+    values: (p) => [p.tier],
+    order: ['gold', 'silver', 'bronze'],
+    filter: true,
+  },
   {
     key: 'status',
     title: 'Status',

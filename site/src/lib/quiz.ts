@@ -37,7 +37,14 @@ function assemble(
   const answer = random.nextInt(wrong.length + 1);
   const options = wrong.map((p) => p.title);
   options.splice(answer, 0, right.title);
-  return { id, prompt, options, answer, explanation, links: [right.slug, ...wrong.map((p) => p.slug)].slice(0, 2) };
+  return {
+    id,
+    prompt,
+    options,
+    answer,
+    explanation,
+    links: [right.slug, ...wrong.map((p) => p.slug)].slice(0, 2),
+  };
 }
 
 /** Questions generated from the catalog's problems and typed relations. */
@@ -92,7 +99,10 @@ export function generateQuestions(catalog: Catalog, seed = 1): QuizQuestion[] {
       } else {
         const wrong = pick(
           catalog.patterns.filter(
-            (p) => p.slug !== target.slug && p.slug !== source.slug && !source.relations.some((r) => r.target === p.slug && r.type === 'solves-a-problem-of'),
+            (p) =>
+              p.slug !== target.slug &&
+              p.slug !== source.slug &&
+              !source.relations.some((r) => r.target === p.slug && r.type === 'solves-a-problem-of'),
           ),
           3,
           random,
@@ -139,5 +149,12 @@ export function drawSitting(
   );
   if (fresh.length >= count) return fresh;
   const chosen = new Set(fresh);
-  return [...fresh, ...pick(ids.filter((id) => !chosen.has(id)), count - fresh.length, random)];
+  return [
+    ...fresh,
+    ...pick(
+      ids.filter((id) => !chosen.has(id)),
+      count - fresh.length,
+      random,
+    ),
+  ];
 }

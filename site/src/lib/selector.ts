@@ -149,7 +149,9 @@ function reasonsFor(p: Pattern, a: SelectorAnswers, problemTitle: string): strin
       ? 'It needs no infrastructure beyond the application.'
       : `It relies on: ${c.infrastructure.join(', ')}.`,
   );
-  reasons.push(`Operational complexity is ${c.operationalComplexity}${a.ops !== 'high' ? ', within your limit' : ''}.`);
+  reasons.push(
+    `Operational complexity is ${c.operationalComplexity}${a.ops !== 'high' ? ', within your limit' : ''}.`,
+  );
   reasons.push(
     c.latencyCost === 'reduces'
       ? 'It lowers typical latency.'

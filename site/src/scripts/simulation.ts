@@ -102,7 +102,10 @@ export async function mountSimulation(section: HTMLElement, load: Loader): Promi
     for (const { plot, column } of charts) {
       const reveal = (values: number[]) =>
         t.map((ms, i) => (ms <= cursor && Number.isFinite(values[i]) ? values[i]! : null));
-      plot.setData([xs, reveal(columnsFor(column, 'baseline')), reveal(columnsFor(column, 'pattern'))], false);
+      plot.setData(
+        [xs, reveal(columnsFor(column, 'baseline')), reveal(columnsFor(column, 'pattern'))],
+        false,
+      );
       plot.redraw(false, true);
     }
   };
@@ -123,7 +126,9 @@ export async function mountSimulation(section: HTMLElement, load: Loader): Promi
       const caption = document.createElement('figcaption');
       caption.textContent = column;
       chartsBox.append(figure);
-      const all = [...columnsFor(column, 'baseline'), ...columnsFor(column, 'pattern')].filter(Number.isFinite);
+      const all = [...columnsFor(column, 'baseline'), ...columnsFor(column, 'pattern')].filter(
+        Number.isFinite,
+      );
       const top = Math.max(1, ...all);
       const plot = new uPlot(
         {
@@ -169,7 +174,10 @@ export async function mountSimulation(section: HTMLElement, load: Loader): Promi
 
   const compute = async () => {
     const mine = ++generation;
-    const seed = Math.max(0, Math.floor(Number((form.elements.namedItem('seed') as HTMLInputElement).value) || 0));
+    const seed = Math.max(
+      0,
+      Math.floor(Number((form.elements.namedItem('seed') as HTMLInputElement).value) || 0),
+    );
     setState('computing', 'Simulating...');
     let lastYield = performance.now();
     try {
