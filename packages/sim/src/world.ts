@@ -24,6 +24,8 @@ export interface WorldOptions {
   readonly defaultLink?: LinkOptions;
   /** See {@link SimulatorOptions.quietTurns}. @default 16 */
   readonly quietTurns?: number;
+  /** See {@link SimulatorOptions.adaptiveQuiet}. @default true */
+  readonly adaptiveQuiet?: boolean;
   /** See {@link SimulatorOptions.resolutionMs}. @default 0 */
   readonly resolutionMs?: number;
 }
@@ -86,12 +88,14 @@ export class World implements FaultTarget {
       'windowMs',
       'defaultLink',
       'quietTurns',
+      'adaptiveQuiet',
       'resolutionMs',
     ]);
     this.sim = new Simulator({
       seed: options.seed ?? 0,
       ...(options.quietTurns === undefined ? {} : { quietTurns: options.quietTurns }),
       ...(options.resolutionMs === undefined ? {} : { resolutionMs: options.resolutionMs }),
+      ...(options.adaptiveQuiet === undefined ? {} : { adaptiveQuiet: options.adaptiveQuiet }),
     });
     const trace = options.trace ?? false;
     this.trace =

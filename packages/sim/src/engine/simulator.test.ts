@@ -40,6 +40,31 @@ describe('Simulator', () => {
     expect(await observe(4)).toBe(100);
   });
 
+  it('adaptive quiet learns a deep chain from a checking flush, exact mode never misses it', async () => {
+    const lateChains = async (adaptiveQuiet: boolean) => {
+      const sim = new Simulator({ quietTurns: 32, adaptiveQuiet });
+      const late: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        sim.clock.setTimeout(() => {
+          void (async () => {
+            const expected = sim.now();
+            // After warm-up, resumed chains grow deep: 12 turns without touching the simulator.
+            if (i >= 100) for (let k = 0; k < 12; k++) await undefined;
+            if (sim.now() !== expected) late.push(i);
+          })();
+        }, 10 * i);
+      }
+      await sim.run(10_000);
+      return late;
+    };
+    expect(await lateChains(false)).toEqual([]);
+    const late = await lateChains(true);
+    // Some resume late until a checking flush (one in 32) sees the deeper gap; none after.
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.length).toBeLessThanOrEqual(32);
+    expect(Math.max(...late)).toBeLessThan(140);
+  });
+
   it('orders equal-time events by scheduling order and stops at the horizon', async () => {
     const sim = new Simulator();
     const order: number[] = [];
@@ -93,6 +118,7 @@ describe('Simulator', () => {
 
   it('rejects bad options naming the field', () => {
     expect(() => new Simulator({ quietTurns: 0 })).toThrow(/quietTurns/);
+    expect(() => new Simulator({ adaptiveQuiet: 1 } as never)).toThrow(/adaptiveQuiet/);
     expect(() => new Simulator({ startMs: Number.NaN })).toThrow(/startMs/);
     expect(() => new Simulator({ bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => new Simulator({ seed: Number.NaN })).toThrow(/seed/);

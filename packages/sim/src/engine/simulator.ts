@@ -26,6 +26,15 @@ export interface SimulatorOptions {
    */
   readonly quietTurns?: number;
   /**
+   * Learn how many quiet turns this workload needs instead of always waiting `quietTurns`: the
+   * simulator records the longest run of quiet turns it has seen end in activity, waits that
+   * plus a margin, and checks with a full `quietTurns` wait on the first 64 flushes and on every
+   * 32nd after, so a deeper chain that shows up is learned. Much faster for busy runs; a deep
+   * chain that never coincides with a checking flush would resume late (still deterministically).
+   * @default true
+   */
+  readonly adaptiveQuiet?: boolean;
+  /**
    * Granularity of virtual time in milliseconds: when above 0, every event time is rounded up
    * to a multiple of it. Events in the same tick then share an instant (and one microtask
    * flush), run in scheduling order, and latencies are measured in whole ticks. A coarser
@@ -44,7 +53,20 @@ export interface SimulatorOptions {
  * ```
  * @category Simulation
  */
-export const DEFAULT_SIMULATOR_OPTIONS = { seed: 0, startMs: 0, quietTurns: 16, resolutionMs: 0 } as const;
+export const DEFAULT_SIMULATOR_OPTIONS = {
+  seed: 0,
+  startMs: 0,
+  quietTurns: 16,
+  adaptiveQuiet: true,
+  resolutionMs: 0,
+} as const;
+
+/** Flushes that always wait the full `quietTurns` before the learned limit is used. */
+const WARM_UP_FLUSHES = 64;
+/** Every this many flushes, one waits the full `quietTurns` (a power of two). */
+const CHECK_EVERY = 32;
+/** Quiet turns waited beyond the longest gap seen. */
+const GAP_MARGIN = 2;
 
 /**
  * Progress of a run, passed to `onProgress`.
@@ -175,6 +197,11 @@ export class Simulator {
   private loop: LoopState | undefined;
   private quiet = 0;
   private seen = 0;
+  private readonly adaptive: boolean;
+  /** Longest run of quiet turns that ended in activity. */
+  private longestGap = 0;
+  /** Quiet turns the current flush waits for. */
+  private limit = 0;
 
   constructor(options: SimulatorOptions = {}) {
     checkKnownKeys('Simulator', options, Object.keys(DEFAULT_SIMULATOR_OPTIONS));
@@ -187,6 +214,11 @@ export class Simulator {
       'resolutionMs',
       options.resolutionMs,
       DEFAULT_SIMULATOR_OPTIONS.resolutionMs,
+    );
+    this.adaptive = check.boolean(
+      'adaptiveQuiet',
+      options.adaptiveQuiet,
+      DEFAULT_SIMULATOR_OPTIONS.adaptiveQuiet,
     );
     this.quietTurns = check.integer('quietTurns', options.quietTurns, DEFAULT_SIMULATOR_OPTIONS.quietTurns, {
       min: 1,
@@ -374,12 +406,16 @@ export class Simulator {
   };
 
   /**
-   * Lets promise continuations run until the simulator has seen no activity for
-   * `quietTurns` consecutive microtask turns, then resumes the pump.
+   * Lets promise continuations run until the simulator has seen no activity for `limit`
+   * consecutive microtask turns (see `adaptiveQuiet`), then resumes the pump.
    */
   private settle(): void {
     this.dirty = false;
-    this.flushCount++;
+    const index = this.flushCount++;
+    this.limit =
+      this.adaptive && index >= WARM_UP_FLUSHES && (index & (CHECK_EVERY - 1)) !== 0
+        ? Math.min(this.quietTurns, this.longestGap + GAP_MARGIN)
+        : this.quietTurns;
     this.quiet = 0;
     this.seen = this.activity;
     resolved.then(this.quietStep);
@@ -388,8 +424,9 @@ export class Simulator {
   private readonly quietStep = (): void => {
     if (this.activity !== this.seen) {
       this.seen = this.activity;
+      if (this.quiet > this.longestGap) this.longestGap = this.quiet;
       this.quiet = 0;
-    } else if (++this.quiet >= this.quietTurns) {
+    } else if (++this.quiet >= this.limit) {
       if (this.dirty) this.settle();
       else this.pump();
       return;
