@@ -74,7 +74,9 @@ export function validUntil(sentAt: number, ttlMs: number, rule: ValidityRule): n
 
 /** @internal The one implementation of {@link LockHandle}, shared by every lease store. */
 export class LeaseLockHandle implements LockHandle {
-  private readonly controller = new AbortController();
+  // Created when first read, as are the expiry timer and the loss error: a holder that never
+  // looks at its signal pays for none of them (the state itself is checked against the clock).
+  private controller: AbortController | undefined;
   private state: LockState;
   private timer: TimerHandle | undefined;
 
@@ -90,11 +92,17 @@ export class LeaseLockHandle implements LockHandle {
     private readonly events: EventEmitter<LockEvent>,
   ) {
     this.state = { kind: 'held', validUntil: until };
-    this.arm(until);
+    // Listeners expect a 'lost' event on time, signal or not.
+    if (events.hasListeners) this.arm(until);
   }
 
   get signal(): AbortSignal {
     this.checkExpiry();
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.state.kind === 'held') this.arm(this.state.validUntil);
+      else this.controller.abort(this.lossError());
+    }
     return this.controller.signal;
   }
 
@@ -115,25 +123,20 @@ export class LeaseLockHandle implements LockHandle {
 
   assertHeld(): void {
     this.checkExpiry();
-    if (this.state.kind === 'lost') throw this.state.error;
-    if (this.state.kind === 'released') throw new LockLostError(this.key, this.token, 'released');
+    if (this.state.kind !== 'held') throw this.lossError();
   }
 
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
     this.assertHeld();
     const sentAt = this.clock.now();
     const extended = await this.store.extend(this.key, this.owner, ttlMs);
-    if (!extended) {
-      this.lose('rejected');
-      this.assertHeld();
-    }
-    this.checkExpiry();
+    if (!extended) this.lose('rejected');
     // Lost while the request was in flight (expired locally or released): the signal has
     // fired and cannot be revived, so the extension does not count.
     this.assertHeld();
     const until = validUntil(sentAt, ttlMs, this.rule);
     this.state = { kind: 'held', validUntil: until };
-    this.arm(until);
+    if (this.timer || this.controller) this.arm(until);
     this.events.emit({ type: 'extended', key: this.key, token: this.token, validUntil: until });
   }
 
@@ -147,9 +150,8 @@ export class LeaseLockHandle implements LockHandle {
       return Promise.resolve(false);
     }
     this.state = { kind: 'released' };
-    this.timer?.clear();
-    this.timer = undefined;
-    this.controller.abort(new LockLostError(this.key, this.token, 'released'));
+    this.disarm();
+    this.controller?.abort(this.lossError());
     this.events.emit({ type: 'released', key: this.key, token: this.token });
     return this.store.release(this.key, this.owner);
   }
@@ -159,14 +161,24 @@ export class LeaseLockHandle implements LockHandle {
     if (this.state.kind !== 'held') return;
     const error = new LockLostError(this.key, this.token, reason);
     this.state = { kind: 'lost', error };
-    this.timer?.clear();
-    this.timer = undefined;
-    this.controller.abort(error);
+    this.disarm();
+    this.controller?.abort(error);
     this.events.emit({ type: 'lost', key: this.key, token: this.token, reason });
+  }
+
+  private lossError(): LockLostError {
+    return this.state.kind === 'lost'
+      ? this.state.error
+      : new LockLostError(this.key, this.token, 'released');
   }
 
   private checkExpiry(): void {
     if (this.state.kind === 'held' && this.clock.now() >= this.state.validUntil) this.lose('expired');
+  }
+
+  private disarm(): void {
+    this.timer?.clear();
+    this.timer = undefined;
   }
 
   private arm(until: number): void {
