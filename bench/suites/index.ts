@@ -7,4 +7,5 @@ import type { Suite } from '../harness/types.js';
 export const suites: Readonly<Record<string, () => Promise<Suite>>> = {
   resilience: async () => (await import('./resilience.js')).suite,
   sim: async () => (await import('./sim.js')).suite,
+  coordination: async () => (await import('./coordination.js')).suite,
 };
