@@ -12,9 +12,17 @@ import { Redlock as SesameRedlock } from '@sesamecare-oss/redlock';
 import { Etcd3 } from 'etcd3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import Redlock from 'redlock';
 import { configFromEnv } from '../harness/config.js';
 import type { BenchCase, Operation, Suite, TimedContender, Unavailable } from '../harness/types.js';
+
+// redlock 5's package.json gives no types for its ESM entry under NodeNext resolution: type
+// the slice used here.
+interface RedlockLike {
+  acquire(resources: string[], duration: number): Promise<{ release(): Promise<unknown> }>;
+}
+const { default: Redlock } = (await import('redlock' as string)) as {
+  default: new (clients: Redis[], settings: { retryCount: number }) => RedlockLike;
+};
 
 const REDLOCK = 'redlock@5.0.0-beta.2';
 const SESAME = '@sesamecare-oss/redlock@1.4.0';
@@ -212,7 +220,10 @@ async function redisCases(): Promise<BenchCase[]> {
         [REDLOCK]: of((r) => redlockOf(r, false), 'redlock'),
         [SESAME]: of((r) => redlockOf(r, true), 'sesame'),
       },
-      limits: down ? {} : { [REDIS_LIMIT]: redisContender(bareRedis, shape, `${key}:bare`) },
+      limits: (down ? {} : { [REDIS_LIMIT]: redisContender(bareRedis, shape, `${key}:bare`) }) as Record<
+        string,
+        TimedContender
+      >,
     };
   };
   let trips = 'not measured (Redis unavailable)';
