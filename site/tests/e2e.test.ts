@@ -92,12 +92,11 @@ describe.skipIf(!available)('the built site in Chromium', () => {
   async function axe(page: Page): Promise<string[]> {
     await page.addScriptTag({ content: AXE_SOURCE });
     const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run: (c?: unknown) => Promise<any> } }).axe.run(
-        document,
-        {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-        },
-      );
+      const result = await (
+        window as unknown as { axe: { run: (context: unknown, options?: unknown) => Promise<any> } }
+      ).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      });
       return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map(
         (v) => ({
           id: v.id,

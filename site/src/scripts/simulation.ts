@@ -124,7 +124,9 @@ export async function mountSimulation(section: HTMLElement, load: Loader): Promi
       figure.setAttribute('role', 'img');
       figure.setAttribute('aria-label', `${column} over virtual time, baseline against the pattern`);
       const caption = document.createElement('figcaption');
-      caption.textContent = column;
+      const windowS = (result.series.baseline?.windowMs ?? 1000) / 1000;
+      caption.textContent = `${column} (per ${windowS} s window)`;
+      figure.append(caption);
       chartsBox.append(figure);
       const all = [...columnsFor(column, 'baseline'), ...columnsFor(column, 'pattern')].filter(
         Number.isFinite,
@@ -141,12 +143,11 @@ export async function mountSimulation(section: HTMLElement, load: Loader): Promi
             { label: 'baseline', stroke: COLORS.baseline, width: 2 },
             { label: 'pattern', stroke: COLORS.pattern, width: 2 },
           ],
-          legend: { show: true },
+          legend: { show: true, live: false },
         },
         [xs, xs.map(() => null), xs.map(() => null)],
         figure,
       );
-      figure.append(caption);
       charts.push({ plot, column });
     }
   };
