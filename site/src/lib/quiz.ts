@@ -33,6 +33,7 @@ function assemble(
   wrong: readonly Pattern[],
   explanation: string,
   random: { nextInt(n: number): number },
+  links: readonly string[] = [right.slug],
 ): QuizQuestion {
   const answer = random.nextInt(wrong.length + 1);
   const options = wrong.map((p) => p.title);
@@ -94,6 +95,7 @@ export function generateQuestions(catalog: Catalog, seed = 1): QuizQuestion[] {
             wrong,
             `${source.title} is an alternative to ${title(target.slug)}: ${relation.note}`,
             random,
+            [source.slug, target.slug],
           ),
         );
       } else {
@@ -115,6 +117,7 @@ export function generateQuestions(catalog: Catalog, seed = 1): QuizQuestion[] {
             wrong,
             `${source.title} solves a problem of ${target.title}: ${relation.note}`,
             random,
+            [target.slug, source.slug],
           ),
         );
       }
