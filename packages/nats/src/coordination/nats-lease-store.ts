@@ -95,7 +95,7 @@ export class NatsLeaseStore implements LeaseStore {
     const last = this.revisions.get(revisionKey(natsKey, owner));
     if (last === undefined) return false;
     const entry = await this.kv.get(natsKey);
-    if (!entry || entry.operation !== 'PUT' || entry.revision !== last) return false;
+    if (entry?.operation !== 'PUT' || entry.revision !== last) return false;
     const token = (entry.json<LeaseValue>().token || String(last)) as string;
     try {
       const revision = await this.kv.update(natsKey, JSON.stringify({ owner, token }), last);
@@ -123,7 +123,7 @@ export class NatsLeaseStore implements LeaseStore {
 
   async holder(key: string): Promise<LeaseHolder | undefined> {
     const entry = await this.kv.get(encodeKey(key));
-    if (!entry || entry.operation !== 'PUT') return undefined;
+    if (entry?.operation !== 'PUT') return undefined;
     const value = entry.json<LeaseValue>();
     return { owner: value.owner, token: BigInt(value.token || entry.revision) };
   }
