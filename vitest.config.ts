@@ -3,15 +3,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Workspace packages resolve to their TypeScript sources, so tests never run stale builds.
-    conditions: ['source', 'module', 'node', 'import', 'default'],
+    conditions: ['source', 'module', 'node', 'development'],
   },
   ssr: {
-    // Workspace packages are symlinked into node_modules; without this they would be
-    // externalised and loaded from their (possibly stale) build output.
-    resolve: {
-      conditions: ['source', 'module', 'node', 'import', 'default'],
-      externalConditions: ['source'],
-    },
+    // Tests run in the SSR environment, which has its own conditions. Only 'source' is added:
+    // Node also receives these for external packages, and an 'import' there would make
+    // require() load ESM builds of CommonJS dependencies (pg-pool).
+    resolve: { conditions: ['source', 'node'], externalConditions: ['source'] },
   },
   test: {
     include: [
