@@ -8,10 +8,12 @@ import {
 } from '@keel/core/distributed-lock';
 import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract, LeaderElector } from '@keel/core/leader-election';
+import { registryContract } from '@keel/core/service-discovery';
 import { probeService, runContract } from '@keel/core/testing';
 import { Etcd3 } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EtcdLeaseStore } from './etcd-lease-store.js';
+import { EtcdRegistryStore } from './etcd-registry-store.js';
 
 // The test runner starts Node with `--conditions import`, so protobufjs's require('long')
 // gets long's ESM namespace, cannot use it, and decodes int64 lease ids as lossy numbers.
@@ -62,6 +64,19 @@ describe.skipIf(!service.available)('EtcdLeaseStore against a live etcd', () => 
   runContract({ describe, it }, 'etcd', electionContract, () => ({
     subject: { ...subject(), leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 },
   }));
+
+  runContract({ describe, it }, 'etcd', registryContract, () => {
+    const { key, ...rest } = subject();
+    return {
+      subject: {
+        ...rest,
+        store: new EtcdRegistryStore(client, { prefix }),
+        key: (name: string) => `svc-${key(name)}`,
+        ttlMs: 2_000,
+        expiryGraceMs: 1_500,
+      },
+    };
+  });
 
   it('uses the key create revision as the fencing token and moves a key to a longer lease on demand', async () => {
     const store = new EtcdLeaseStore(client, { prefix });

@@ -8,11 +8,13 @@ import {
 } from '@keel/core/distributed-lock';
 import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract } from '@keel/core/leader-election';
+import { registryContract } from '@keel/core/service-discovery';
 import { probeService, runContract } from '@keel/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LuaScript } from './lua-script.js';
 import { RedisLeaseStore } from './redis-lease-store.js';
+import { RedisRegistryStore } from './redis-registry-store.js';
 
 const connection = { host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 } as const;
 const run = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -71,6 +73,19 @@ describe.skipIf(!service.available)('RedisLeaseStore against a live Redis', () =
   runContract({ describe, it }, 'redis', electionContract, () => ({
     subject: { ...liveSubject(), leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
   }));
+
+  runContract({ describe, it }, 'redis', registryContract, () => {
+    const { key, ...rest } = liveSubject();
+    return {
+      subject: {
+        ...rest,
+        store: new RedisRegistryStore(client(), { prefix }),
+        key: (name: string) => `svc-${key(name)}`,
+        ttlMs: 300,
+        expiryGraceMs: 40,
+      },
+    };
+  });
 
   it('acquires, extends and releases in exactly one round trip each', async () => {
     const redis = client();
