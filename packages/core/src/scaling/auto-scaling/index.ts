@@ -1,4 +1,14 @@
 export {
+  type Actuator,
+  type Autoscaler,
+  type AutoscalerEvent,
+  type AutoscalerOptions,
+  type AutoscalerState,
+  autoscaler,
+  DEFAULT_AUTOSCALER_OPTIONS,
+  type ReplicaStatus,
+} from './autoscaler.js';
+export {
   DEFAULT_SCALING_BEHAVIOR,
   type ResolvedScalingBehavior,
   type ResolvedScalingRules,
@@ -31,3 +41,16 @@ export {
   type UnavailableObservation,
   type ValueObservation,
 } from './metric.js';
+export {
+  inFlightMetric,
+  type MetricSource,
+  perReplicaMetric,
+  queueDepthMetric,
+  utilizationMetric,
+  valueMetric,
+} from './metric-source.js';
+export {
+  DEFAULT_UTILIZATION_METER_OPTIONS,
+  UtilizationMeter,
+  type UtilizationMeterOptions,
+} from './utilization-meter.js';
