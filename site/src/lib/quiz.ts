@@ -44,7 +44,7 @@ function assemble(
     options,
     answer,
     explanation,
-    links: [right.slug, ...wrong.map((p) => p.slug)].slice(0, 2),
+    links,
   };
 }
 
