@@ -1,3 +1,5 @@
+export type { AdvisoryLockOptions, PostgresSession, PostgresSessionPool } from './postgres-advisory-lock.js';
+export { DEFAULT_ADVISORY_LOCK_OPTIONS, withAdvisoryLock } from './postgres-advisory-lock.js';
 export type { PostgresFencedTableOptions } from './postgres-fenced-table.js';
 export { DEFAULT_POSTGRES_FENCED_TABLE_OPTIONS, PostgresFencedTable } from './postgres-fenced-table.js';
 export type { PostgresLeaseStoreOptions } from './postgres-lease-store.js';

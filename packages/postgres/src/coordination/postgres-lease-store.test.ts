@@ -11,6 +11,7 @@ import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract, LeaderElector } from '@keel/core/leader-election';
 import { probeService, runContract } from '@keel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withAdvisoryLock } from './postgres-advisory-lock.js';
 import { PostgresFencedTable } from './postgres-fenced-table.js';
 import { PostgresLeaseStore } from './postgres-lease-store.js';
 
@@ -109,6 +110,44 @@ describe.skipIf(!service.available)('PostgreSQL coordination stores against a li
       `postgres leader failover after a crash: ${failoverMs.toFixed(0)} ms (lease 600 ms, retry 100 ms)`,
     );
     await second.resign();
+  });
+
+  it('withAdvisoryLock: exclusive per key, increasing tokens, freed after fn even when it throws', async () => {
+    const sequence = `keel_test_fence_${run}`;
+    const options = { fenceSequence: sequence };
+    try {
+      const tokens: bigint[] = [];
+      const outer = await withAdvisoryLock(
+        pool,
+        'advisory',
+        async ({ token }) => {
+          tokens.push(token);
+          const inner = await withAdvisoryLock(pool, 'advisory', () => 'acquired twice', options).catch(
+            (e: unknown) => e,
+          );
+          await withAdvisoryLock(pool, 'other-key', ({ token: other }) => tokens.push(other), options);
+          return inner;
+        },
+        options,
+      );
+      expect(outer).toMatchObject({ code: 'KEEL_LOCK_NOT_ACQUIRED', key: 'advisory' });
+      await expect(
+        withAdvisoryLock(
+          pool,
+          'advisory',
+          ({ token }) => {
+            tokens.push(token);
+            throw new Error('planned');
+          },
+          options,
+        ),
+      ).rejects.toThrow('planned');
+      await withAdvisoryLock(pool, 'advisory', ({ token }) => tokens.push(token), options);
+      expect(tokens.every((t, i) => i === 0 || t > tokens[i - 1]!)).toBe(true);
+      expect(tokens).toHaveLength(4);
+    } finally {
+      await pool.query(`DROP SEQUENCE IF EXISTS ${sequence}`);
+    }
   });
 
   it('rejects a bad table name and unknown options', () => {
