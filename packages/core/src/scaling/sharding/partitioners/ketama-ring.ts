@@ -43,6 +43,9 @@ export class KetamaRing<S extends string = string> implements Partitioner<S>, Po
   readonly weights: readonly number[];
   private readonly points: Uint32Array;
   private readonly owners: Uint32Array;
+  /** For each value of a hash's top bits, the first point at or above that prefix. */
+  private readonly buckets: Uint32Array;
+  private readonly shift: number;
 
   constructor(shards: readonly (S | WeightedShard<S>)[], options: KetamaRingOptions = {}) {
     checkKnownKeys('options', options, Object.keys(DEFAULT_KETAMA_RING_OPTIONS));
@@ -74,6 +77,16 @@ export class KetamaRing<S extends string = string> implements Partitioner<S>, Po
       this.points[i] = point;
       this.owners[i] = value - point * 2097152;
     }
+    // A direct index on the top bits narrows the binary search to a point or two.
+    const bits = Math.min(20, Math.max(4, Math.ceil(Math.log2(total)) + 1));
+    this.shift = 32 - bits;
+    this.buckets = new Uint32Array((1 << bits) + 1);
+    let cursor = 0;
+    for (let b = 0; b <= 1 << bits; b++) {
+      const floor = b * 2 ** this.shift;
+      while (cursor < total && this.points[cursor]! < floor) cursor++;
+      this.buckets[b] = cursor;
+    }
   }
 
   get positionCount(): number {
@@ -87,8 +100,9 @@ export class KetamaRing<S extends string = string> implements Partitioner<S>, Po
   /** The index of the first point at or after `hash`, wrapping to 0 past the last. */
   positionOf(hash: number): number {
     const points = this.points;
-    let low = 0;
-    let high = points.length;
+    const bucket = hash >>> this.shift;
+    let low = this.buckets[bucket]!;
+    let high = this.buckets[bucket + 1]!;
     while (low < high) {
       const mid = (low + high) >>> 1;
       if (points[mid]! < hash) low = mid + 1;

@@ -149,6 +149,30 @@ describe('movement when a shard is added', () => {
   });
 });
 
+describe('ketama ring lookup', () => {
+  it('finds the first point at or after the hash, wrapping, like a plain scan', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 200 }),
+        (n, vnodes, hashes) => {
+          const ring = new KetamaRing(ids(n), { vnodes });
+          const points = Array.from({ length: ring.positionCount }, (_, i) => i);
+          // Positions are sorted by point: the first whose owner's point is >= hash is the answer.
+          const pointAt = (position: number) =>
+            (ring as unknown as { points: Uint32Array }).points[position]!;
+          for (const hash of [...hashes, 0, 0xffffffff, pointAt(0), pointAt(points.length - 1)]) {
+            const expected = points.find((p) => pointAt(p) >= hash) ?? 0;
+            expect(ring.positionOf(hash)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
+
 describe('partitioner options', () => {
   it('reject bad shard lists, weights and options, naming the field', () => {
     const cases: [() => unknown, string][] = [
