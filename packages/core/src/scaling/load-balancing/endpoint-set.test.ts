@@ -29,6 +29,12 @@ describe('EndpointSet', () => {
     set.replaceAll([{ id: 'a' }, { id: 'c', weight: 3 }, { id: 'd' }]);
     expect(changes).toEqual(['removed:b', 'updated:c', 'added:d']);
     expect(set.endpoints.map((e) => `${e.id}/${e.weight}`)).toEqual(['a/1', 'c/3', 'd/1']);
+    // An equal snapshot with fresh metadata objects changes nothing; different metadata does.
+    const zoned = new EndpointSet([{ id: 'a', metadata: { zone: 'x', tags: ['t'] } }]);
+    zoned.replaceAll([{ id: 'a', metadata: { zone: 'x', tags: ['t'] } }]);
+    expect(zoned.version).toBe(1);
+    zoned.replaceAll([{ id: 'a', metadata: { zone: 'y', tags: ['t'] } }]);
+    expect(zoned.version).toBe(2);
   });
 
   it('rejects duplicate ids, unknown ids and bad weights, naming the field', () => {

@@ -126,7 +126,7 @@ export class EndpointSet<M = unknown> {
     for (const init of next) {
       const current = this.byId.get(init.id);
       if (!current) this.add(init);
-      else if ((init.weight ?? 1) !== current.weight || init.metadata !== current.metadata)
+      else if ((init.weight ?? 1) !== current.weight || !sameData(init.metadata, current.metadata))
         this.update(init.id, { weight: init.weight ?? 1, metadata: init.metadata as M });
     }
   }
@@ -136,6 +136,21 @@ export class EndpointSet<M = unknown> {
     this.revision++;
     this.changedEmitter.emit(change);
   }
+}
+
+/** Structural equality for plain data (what discovery metadata is), so equal snapshots are no-ops. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every(
+    (key) =>
+      Object.hasOwn(b, key) &&
+      sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
 
 function makeEndpoint<M>(init: EndpointInit<M>): Endpoint<M> {

@@ -123,6 +123,7 @@ export class LoadBalancer<M = unknown> implements Balancer<M>, Disposable {
   private readonly slowStart: SlowStart | undefined;
   private readonly detector: OutlierDetector | undefined;
   private readonly hosts = new Map<string, Host>();
+  private readonly joinedAt = new Map<string, number>();
   private hostList: Host[] = [];
   private eligible: Host[] = [];
   private seenVersion = -1;
@@ -173,8 +174,10 @@ export class LoadBalancer<M = unknown> implements Balancer<M>, Disposable {
     for (const endpoint of set.endpoints) this.addHost(endpoint, Number.NEGATIVE_INFINITY);
     this.seenVersion = set.version;
     this.hostList = set.endpoints.map((e) => this.hosts.get(e.id)!);
-    this.subscription = set.changed(() => {
+    this.subscription = set.changed((change) => {
       this.stale = true;
+      // Slow start counts from the moment the endpoint joined, not from the next pick.
+      if (change.kind === 'added') this.joinedAt.set(change.endpoint.id, this.clock.now());
     });
   }
 
@@ -236,10 +239,15 @@ export class LoadBalancer<M = unknown> implements Balancer<M>, Disposable {
       for (const endpoint of this.set.endpoints) {
         present.add(endpoint.id);
         const host = this.hosts.get(endpoint.id);
-        if (!host) this.addHost(endpoint, this.slowStart ? now : Number.NEGATIVE_INFINITY);
+        if (!host)
+          this.addHost(
+            endpoint,
+            this.slowStart ? (this.joinedAt.get(endpoint.id) ?? now) : Number.NEGATIVE_INFINITY,
+          );
         else host.endpoint = endpoint as Endpoint;
       }
       for (const id of [...this.hosts.keys()]) if (!present.has(id)) this.hosts.delete(id);
+      this.joinedAt.clear();
     }
     this.hostList = this.set.endpoints.map((e) => this.hosts.get(e.id)!);
     this.computeWeights();
