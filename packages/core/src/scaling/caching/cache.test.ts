@@ -158,6 +158,25 @@ describe('Cache', () => {
     for (let i = 0; i < 9; i++) expect(cache.has(i)).toBe(true);
   });
 
+  it('buffered reads reach the policy before the next eviction; a full buffer drops reads', () => {
+    for (const readBufferSize of [0, 1, 64]) {
+      const cache = new Cache<string, number>({ maxEntries: 3, policy: lru(), readBufferSize });
+      cache.set('a', 1).set('b', 2).set('c', 3);
+      cache.get('a');
+      cache.set('d', 4);
+      expect(cache.keys().sort()).toEqual(['a', 'c', 'd']);
+    }
+    // With a buffer of 1, the second of two reads in a row is not recorded.
+    const lossy = new Cache<string, number>({ maxEntries: 3, policy: lru(), readBufferSize: 1 });
+    lossy.set('a', 1).set('b', 2).set('c', 3);
+    lossy.get('b');
+    lossy.get('a');
+    lossy.set('d', 4);
+    // Only the read of 'b' was recorded: recency is a, c, b from oldest, so 'a' leaves.
+    expect(lossy.has('a')).toBe(false);
+    expect(lossy.stats().hits).toBe(2);
+  });
+
   it('rejects bad options with the field named', () => {
     const bad: [string, object][] = [
       ['maxEntries', {}],
@@ -169,6 +188,7 @@ describe('Cache', () => {
       ['policy', { maxEntries: 1, policy: 'lru' }],
       ['ttl', { maxEntries: 1, ttl: 0 }],
       ['ttlJitter', { maxEntries: 1, ttlJitter: 2 }],
+      ['readBufferSize', { maxEntries: 1, readBufferSize: -1 }],
       ['clock', { maxEntries: 1, clock: 5 }],
       ['cache.maximum', { maximum: 1 }],
       ['wTinyLfu.windowRatio', { maxEntries: 1, policy: 'w' }],

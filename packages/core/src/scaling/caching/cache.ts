@@ -45,6 +45,14 @@ export interface CacheOptions<K, V> {
    */
   readonly ttlJitter?: number;
   /**
+   * Reads are recorded in a buffer of this many entries and applied to the policy (recency,
+   * frequency) at the next write, miss or removal, as Caffeine does; while the buffer is full,
+   * further reads are not recorded (the policy is approximate, reads stay cheap). 0 applies every
+   * read at once.
+   * @default 64
+   */
+  readonly readBufferSize?: number;
+  /**
    * The source of time for expiry.
    * @default systemClock
    */
@@ -62,9 +70,20 @@ export const DEFAULT_CACHE_OPTIONS = {
   maxSize: Number.POSITIVE_INFINITY,
   ttl: Number.POSITIVE_INFINITY,
   ttlJitter: 0.1,
+  readBufferSize: 64,
 } as const;
 
-const KNOWN_OPTIONS = ['maxEntries', 'maxSize', 'sizeOf', 'policy', 'ttl', 'ttlJitter', 'clock', 'random'];
+const KNOWN_OPTIONS = [
+  'maxEntries',
+  'maxSize',
+  'sizeOf',
+  'policy',
+  'ttl',
+  'ttlJitter',
+  'readBufferSize',
+  'clock',
+  'random',
+];
 
 /** Options of one {@link Cache.set}. */
 export interface CacheSetOptions {
@@ -106,7 +125,9 @@ export interface CacheStats {
  * count and size bounds, TTLs with jitter, statistics and removal events.
  *
  * Entries live in arrays addressed by slot numbers; a Map finds a key's slot and the policy keeps
- * its lists in typed arrays, so reads and writes allocate nothing. TTLs are checked lazily on read
+ * its lists in typed arrays, so reads and writes allocate nothing. Reads are buffered and applied
+ * to the policy at the next write or miss (see `readBufferSize`), which keeps a hit to a Map
+ * lookup and an array write. TTLs are checked lazily on read
  * (`purgeExpired` sweeps); the clock is read only for entries that have one. `undefined` is not a
  * storable value: setting it deletes the key.
  *
@@ -129,6 +150,12 @@ export class Cache<K, V> {
   private slotCapacity = 0;
   private readonly policy: EvictionPolicy;
   private readonly usesHashes: boolean;
+  /** Slots read since the policy last heard of reads (see `readBufferSize`). */
+  private readonly readBuffer: Int32Array;
+  private readonly readBufferLength: number;
+  private readCount = 0;
+  private lastMissKey: K | undefined;
+  private lastMissHash = 0;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly defaultTtl: number;
@@ -184,6 +211,13 @@ export class Cache<K, V> {
       allowInfinity: true,
     });
     this.ttlJitter = check.ratio('ttlJitter', options.ttlJitter, DEFAULT_CACHE_OPTIONS.ttlJitter);
+    this.readBufferLength = check.integer(
+      'readBufferSize',
+      options.readBufferSize,
+      DEFAULT_CACHE_OPTIONS.readBufferSize,
+      { min: 0, max: 1 << 16 },
+    );
+    this.readBuffer = new Int32Array(this.readBufferLength);
     this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
     this.random = check.object<Random>('random', options.random) ?? systemRandom;
     this.weighted = this.sizeOf !== undefined && Number.isFinite(this.maxSize);
@@ -220,6 +254,7 @@ export class Cache<K, V> {
       if (expiries !== undefined) {
         const expiresAt = expiries[slot]!;
         if (expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now()) {
+          this.drainReads();
           this.expire(slot);
           this.misses++;
           this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
@@ -227,11 +262,26 @@ export class Cache<K, V> {
         }
       }
       this.hits++;
-      this.policy.onHit(slot);
+      const count = this.readCount;
+      if (count < this.readBufferLength) {
+        this.readBuffer[count] = slot;
+        this.readCount = count + 1;
+      } else if (this.readBufferLength === 0) {
+        this.policy.onHit(slot);
+      }
       return this.valueOf[slot];
     }
     this.misses++;
-    this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
+    if (this.readCount !== 0) this.drainReads();
+    if (this.usesHashes) {
+      // Remembered because a read-through `set` of the same key usually follows.
+      const hash = hashKey(key);
+      this.lastMissKey = key;
+      this.lastMissHash = hash;
+      this.policy.onMiss(hash);
+    } else {
+      this.policy.onMiss(0);
+    }
     return undefined;
   }
 
@@ -292,11 +342,21 @@ export class Cache<K, V> {
         this.totalWeight += weight - oldWeight;
       }
       this.setExpiry(slot, ttl);
-      if (this.weighted) this.policy.onUpdate(slot, oldWeight, weight);
-      else this.policy.onUpdate(slot, 1, 1);
+      const count = this.readCount;
+      if (this.weighted && oldWeight !== weight) {
+        if (count !== 0) this.drainReads();
+        this.policy.onUpdate(slot, oldWeight, weight);
+      } else if (count < this.readBufferLength) {
+        // An update that keeps the weight is an access like a read: buffer it the same way.
+        this.readBuffer[count] = slot;
+        this.readCount = count + 1;
+      } else if (this.readBufferLength === 0) {
+        this.policy.onUpdate(slot, weight, weight);
+      }
       if (old !== value && this.removed.hasListeners)
         this.removed.emit({ key, value: old, reason: 'replaced' });
     } else {
+      if (this.readCount !== 0) this.drainReads();
       slot = this.allocate();
       this.keyOf[slot] = key;
       this.valueOf[slot] = value;
@@ -306,7 +366,9 @@ export class Cache<K, V> {
         this.totalWeight += weight;
       }
       this.setExpiry(slot, ttl);
-      this.policy.onInsert(slot, this.usesHashes ? hashKey(key) : 0, this.weighted ? weight : 1);
+      let hash = 0;
+      if (this.usesHashes) hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key);
+      this.policy.onInsert(slot, hash, this.weighted ? weight : 1);
     }
     if (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) this.evictOverflow();
     return this;
@@ -316,6 +378,7 @@ export class Cache<K, V> {
   delete(key: K): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
+    if (this.readCount !== 0) this.drainReads();
     this.policy.onRemove(slot);
     const value = this.release(slot);
     if (this.removed.hasListeners) this.removed.emit({ key, value, reason: 'deleted' });
@@ -330,6 +393,7 @@ export class Cache<K, V> {
       }
     }
     this.index.clear();
+    this.readCount = 0;
     this.keyOf.length = FIRST_SLOT;
     this.valueOf.length = FIRST_SLOT;
     this.freeSlots.length = 0;
@@ -341,6 +405,7 @@ export class Cache<K, V> {
   /** Removes every expired entry now and returns how many there were. */
   purgeExpired(): number {
     if (this.expiries === undefined) return 0;
+    this.drainReads();
     let purged = 0;
     for (const slot of [...this.index.values()]) {
       if (this.isExpired(slot)) {
@@ -380,6 +445,13 @@ export class Cache<K, V> {
     this.evictions = 0;
     this.rejections = 0;
     this.expirations = 0;
+  }
+
+  /** Tells the policy about the buffered reads, oldest first. */
+  private drainReads(): void {
+    const count = this.readCount;
+    this.readCount = 0;
+    for (let i = 0; i < count; i++) this.policy.onHit(this.readBuffer[i]!);
   }
 
   private evictOverflow(): void {

@@ -77,19 +77,42 @@ export class FrequencySketch {
     }
     // The four counters share one 64-byte block (one cache line), each in its own quarter of it;
     // the low bits pick the block, the product's high bits (which depend on all bits) the rest.
+    // Unrolled: this runs on every cache read.
     const table = this.table;
     const base = (hash & this.blockMask) << 4;
     const spread = Math.imul(hash, 0x9e3779b1);
     let added = 0;
-    for (let i = 0; i < 4; i++) {
-      const bits = spread >>> (12 + 5 * i);
-      const word = base + (i << 2) + (bits & 3);
-      const shift = bits & 28;
-      const value = table[word]!;
-      if (((value >>> shift) & MAX_COUNT) !== MAX_COUNT) {
-        table[word] = value + (1 << shift);
-        added = 1;
-      }
+    let bits = spread >>> 12;
+    let word = base + (bits & 3);
+    let shift = bits & 28;
+    let value = table[word]!;
+    if (((value >>> shift) & MAX_COUNT) !== MAX_COUNT) {
+      table[word] = value + (1 << shift);
+      added = 1;
+    }
+    bits = spread >>> 17;
+    word = base + 4 + (bits & 3);
+    shift = bits & 28;
+    value = table[word]!;
+    if (((value >>> shift) & MAX_COUNT) !== MAX_COUNT) {
+      table[word] = value + (1 << shift);
+      added = 1;
+    }
+    bits = spread >>> 22;
+    word = base + 8 + (bits & 3);
+    shift = bits & 28;
+    value = table[word]!;
+    if (((value >>> shift) & MAX_COUNT) !== MAX_COUNT) {
+      table[word] = value + (1 << shift);
+      added = 1;
+    }
+    bits = spread >>> 27;
+    word = base + 12 + (bits & 3);
+    shift = bits & 28;
+    value = table[word]!;
+    if (((value >>> shift) & MAX_COUNT) !== MAX_COUNT) {
+      table[word] = value + (1 << shift);
+      added = 1;
     }
     if (added !== 0 && ++this.additions >= this.sampleSize) this.halve();
   }

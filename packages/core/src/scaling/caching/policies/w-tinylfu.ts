@@ -69,7 +69,9 @@ class WTinyLfuPolicy implements EvictionPolicy {
   private protectedWeight = 0;
   // Hill climbing state.
   private readonly sampleSize: number;
-  private requestsInSample = 0;
+  // Hits only count; the sample is checked on misses, so the hit path stays short (a sample
+  // of nothing but hits leaves nothing to improve anyway).
+  private missesInSample = 0;
   private hitsInSample = 0;
   private previousHitRate = 0;
   private stepSize: number;
@@ -112,7 +114,8 @@ class WTinyLfuPolicy implements EvictionPolicy {
     this.hashes[slot] = hash;
     this.region[slot] = WINDOW;
     if (this.weights !== undefined) this.weights[slot] = weight;
-    this.sketch.increment(hash);
+    // Not counted here: the sketch counts reads (misses included), so that a read-through miss
+    // followed by its fill counts once.
     this.links.pushFront(WINDOW, slot);
     this.windowWeight += weight;
     // While the main area has room, the window's overflow moves there without any contest.
@@ -129,13 +132,14 @@ class WTinyLfuPolicy implements EvictionPolicy {
   onHit(slot: number): void {
     this.sketch.increment(this.hashes[slot]!);
     this.hitsInSample++;
-    if (++this.requestsInSample >= this.sampleSize) this.climb();
-    this.touch(slot);
+    const region = this.region[slot]!;
+    if (region === PROBATION) this.promote(slot);
+    else this.links.moveToFront(region, slot);
   }
 
   onMiss(keyHash: number): void {
     this.sketch.increment(mix32(keyHash));
-    if (++this.requestsInSample >= this.sampleSize) this.climb();
+    if (++this.missesInSample + this.hitsInSample >= this.sampleSize) this.climb();
   }
 
   onUpdate(slot: number, oldWeight: number, weight: number): void {
@@ -243,7 +247,7 @@ class WTinyLfuPolicy implements EvictionPolicy {
 
   /** One hill-climbing step: compare this sample's hit rate with the last one's. */
   private climb(): void {
-    const hitRate = this.hitsInSample / this.requestsInSample;
+    const hitRate = this.hitsInSample / (this.hitsInSample + this.missesInSample);
     const change = hitRate - this.previousHitRate;
     const amount = change >= 0 ? this.stepSize : -this.stepSize;
     this.stepSize =
@@ -252,7 +256,7 @@ class WTinyLfuPolicy implements EvictionPolicy {
         : STEP_DECAY * amount;
     this.previousHitRate = hitRate;
     this.hitsInSample = 0;
-    this.requestsInSample = 0;
+    this.missesInSample = 0;
     this.resizeWindow(clamp(Math.round(this.windowMax + amount), this.minWindow, this.maxWindow));
   }
 
