@@ -3,6 +3,7 @@
  * tell each one's story best. The `keel` command line and any other front end find them here.
  */
 import { registerScenario, type Scenario, type ScenarioRegistry, scenarios } from '@keel/sim';
+import { autoScalingScenario } from './auto-scaling/scenario.js';
 import { bulkheadScenario, overloadScenario } from './bulkhead/scenario.js';
 import { circuitBreakerScenario } from './circuit-breaker/scenario.js';
 import { retryScenario, retryStormScenario } from './retry-backoff/scenario.js';
@@ -24,6 +25,7 @@ export const patternScenarios: readonly Scenario<any>[] = [
   circuitBreakerScenario,
   bulkheadScenario,
   overloadScenario,
+  autoScalingScenario,
 ];
 
 for (const scenario of patternScenarios) registerScenario(scenario);
@@ -54,4 +56,5 @@ export const mainSeries: Readonly<Record<string, readonly string[]>> = {
   'circuit-breaker': ['calls', 'req.ok', 'req.failed', 'probes'],
   bulkhead: ['pool', 'inventory.ok', 'inventory.failed'],
   overload: ['goodput', 'answered.latency.p99', 'req.failed'],
+  'auto-scaling': ['replicas', 'ready', 'req.latency.p99'],
 };
