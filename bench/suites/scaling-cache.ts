@@ -1,0 +1,329 @@
+// The caching part of the scaling suite. Speed: Keel's cache (W-TinyLFU admission on) against
+// lru-cache and mnemonist's LRUCache on the same keys and capacity, with the bare Map lookup
+// every one of them starts with as the limit. Quality: hit ratios of Keel's policies, of
+// lru-cache replaying the same trace, and of Belady's optimal, on synthetic traces.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Cache,
+  loopTrace,
+  lru,
+  mixTraces,
+  optimal,
+  s3Fifo,
+  scanTrace,
+  simulate,
+  type Trace,
+  wTinyLfu,
+  zipfTrace,
+} from '@keel/core/caching';
+import { SeededRandom } from '@keel/core/random';
+import { LRUCache } from 'lru-cache';
+import { LRUCache as MnemonistLru } from 'mnemonist';
+import { configFromEnv } from '../harness/config.js';
+import type { BenchCase, Operation, TimedContender } from '../harness/types.js';
+
+const LRU_CACHE = 'lru-cache@11.5.3';
+const MNEMONIST = 'mnemonist@0.40.8';
+const MAP_LIMIT = 'Map.get (limit)';
+
+/** Entries resident in every cache of the speed cases. */
+const CAPACITY = 10_000;
+/** Reads and writes follow a fixed pseudo-random order, the same for every contender. */
+const ORDER_MASK = (1 << 16) - 1;
+
+interface AnyCache {
+  get(key: string): unknown;
+  set(key: string, value: number): unknown;
+}
+
+function keysOf(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}:${i}`);
+}
+
+function order(range: number, seed: number): Int32Array {
+  const random = new SeededRandom(seed);
+  return Int32Array.from({ length: ORDER_MASK + 1 }, () => random.nextInt(range));
+}
+
+const makers: Record<string, () => AnyCache> = {
+  keel: () => new Cache<string, number>({ maxEntries: CAPACITY, policy: wTinyLfu() }),
+  [LRU_CACHE]: () => new LRUCache<string, number>({ max: CAPACITY }),
+  [MNEMONIST]: () => new MnemonistLru<string, number>(CAPACITY),
+  [MAP_LIMIT]: () => new Map<string, number>(),
+};
+
+/**
+ * Compiles `expression` into its own closure for each contender, so that no call site inside
+ * it is shared (and made polymorphic) by the contenders.
+ */
+function operation(expression: string, cache: AnyCache, keys: string[], positions: Int32Array): Operation {
+  const factory = new Function(
+    'cache',
+    'keys',
+    'positions',
+    `let i = 0; return () => { const key = keys[positions[i++ & ${ORDER_MASK}]]; return ${expression}; };`,
+  ) as (cache: AnyCache, keys: string[], positions: Int32Array) => Operation;
+  return factory(cache, keys, positions);
+}
+
+interface Workload {
+  readonly name: string;
+  readonly expression: string;
+  readonly note: string;
+  /** Fills the cache and returns the keys and the access order. */
+  readonly setup: (cache: AnyCache) => { keys: string[]; positions: Int32Array };
+}
+
+const speedWorkloads: Workload[] = [
+  {
+    name: 'cache get hit, random resident key',
+    expression: 'cache.get(key)',
+    note: 'every read hits; Keel records reads in a 64-entry buffer applied at the next write or miss (as Caffeine does), so in a run of nothing but hits most reads are not replayed to the policy',
+    setup: (cache) => {
+      const keys = keysOf('key', CAPACITY);
+      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
+      return { keys, positions: order(CAPACITY, 1) };
+    },
+  },
+  {
+    name: 'cache set, new keys evicting',
+    expression: 'cache.set(key, i)',
+    note: 'keys drawn from 4x the capacity: mostly inserts into a full cache (Keel: an admission contest per insert)',
+    setup: (cache) => {
+      const keys = keysOf('set', CAPACITY * 4);
+      const positions = order(CAPACITY * 4, 2);
+      for (let n = 0; n < CAPACITY * 4; n++) cache.set(keys[positions[n & ORDER_MASK]!]!, n);
+      return { keys, positions };
+    },
+  },
+  {
+    name: 'cache set, update of a resident key',
+    expression: 'cache.set(key, i)',
+    note: 'every write replaces a value in place',
+    setup: (cache) => {
+      const keys = keysOf('key', CAPACITY);
+      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
+      return { keys, positions: order(CAPACITY, 3) };
+    },
+  },
+  {
+    name: 'cache read-through, 1 miss in 6 (get, set on a miss)',
+    expression: 'cache.get(key) ?? cache.set(key, i)',
+    note: "keys drawn uniformly from 1.2x the capacity; every buffered read reaches Keel's policy here",
+    setup: (cache) => {
+      const keys = keysOf('key', CAPACITY * 1.2);
+      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
+      return { keys, positions: order(CAPACITY * 1.2, 4) };
+    },
+  },
+];
+
+function contender(label: string, workload: Workload): TimedContender {
+  return {
+    prepare: (): Operation => {
+      const cache = makers[label]!();
+      const { keys, positions } = workload.setup(cache);
+      return operation(workload.expression, cache, keys, positions);
+    },
+  };
+}
+
+function speedCase(workload: Workload, withLimit: boolean): BenchCase {
+  return {
+    kind: 'time',
+    name: `${workload.name} (Keel W-TinyLFU vs LRU caches)`,
+    note: `${CAPACITY.toLocaleString('en-US')} string keys; Keel runs W-TinyLFU (sketch, SLRU, hill climbing), the anchors plain LRU; ${workload.note}.`,
+    targets: { [LRU_CACHE]: 1 },
+    keel: contender('keel', workload),
+    anchors: { [LRU_CACHE]: contender(LRU_CACHE, workload), [MNEMONIST]: contender(MNEMONIST, workload) },
+    ...(withLimit ? { limits: { [MAP_LIMIT]: contender(MAP_LIMIT, workload) } } : {}),
+  };
+}
+
+/** One synthetic workload of the hit-ratio table. */
+interface TraceWorkload {
+  readonly name: string;
+  readonly capacity: number;
+  readonly trace: Trace;
+  /** Whether frequency matters here (W-TinyLFU is expected to beat LRU by 5 points). */
+  readonly frequencyMatters: boolean;
+  /** Whether accesses are independent draws (Zipf): W-TinyLFU should come within 5 points of optimal. */
+  readonly independent: boolean;
+}
+
+function traceWorkloads(smoke: boolean): TraceWorkload[] {
+  const scale = smoke ? 0.02 : 1;
+  const keys = Math.round(100_000 * scale);
+  const length = Math.round(1_000_000 * scale);
+  const capacity = Math.max(10, Math.round(1_000 * scale));
+  const random = new SeededRandom(42);
+  const zipf = (s: number) => ({
+    name: `Zipf ${s}, ${keys.toLocaleString('en-US')} keys`,
+    capacity,
+    trace: zipfTrace(keys, length, s, random),
+    frequencyMatters: true,
+    independent: true,
+  });
+  return [
+    zipf(0.7),
+    zipf(0.9),
+    zipf(1.1),
+    {
+      name: 'Zipf 0.9 + 30% one-off scan',
+      capacity,
+      trace: mixTraces(
+        [
+          zipfTrace(keys, Math.round(length * 0.7), 0.9, random),
+          scanTrace(Math.round(length * 0.3), 1 << 24),
+        ],
+        random,
+      ),
+      frequencyMatters: true,
+      independent: false,
+    },
+    {
+      name: 'loop 1.5x the cache',
+      capacity,
+      trace: loopTrace(Math.round(capacity * 1.5), length / 4),
+      frequencyMatters: true,
+      independent: false,
+    },
+    {
+      name: 'Zipf 0.9 + 40% loop 1.5x the cache',
+      capacity,
+      trace: mixTraces(
+        [
+          zipfTrace(keys, Math.round(length * 0.6), 0.9, random),
+          loopTrace(Math.round(capacity * 1.5), Math.round(length * 0.4), 1 << 24),
+        ],
+        random,
+      ),
+      frequencyMatters: true,
+      independent: false,
+    },
+  ];
+}
+
+/** lru-cache replaying the same trace: checks that Keel's LRU is an LRU. */
+function replayLruCache(trace: Trace, capacity: number): number {
+  const cache = new LRUCache<number, number>({ max: capacity });
+  let hits = 0;
+  for (let i = 0; i < trace.length; i++) {
+    const key = trace[i]!;
+    if (cache.get(key) === undefined) cache.set(key, 1);
+    else hits++;
+  }
+  return hits / trace.length;
+}
+
+/** The best static cache (the most frequent keys of the whole trace): the online ceiling on independent draws. */
+function staticTopK(trace: Trace, capacity: number): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < trace.length; i++) counts.set(trace[i]!, (counts.get(trace[i]!) ?? 0) + 1);
+  const top = [...counts.values()].sort((a, b) => b - a).slice(0, capacity);
+  return top.reduce((sum, count) => sum + count - 1, 0) / trace.length;
+}
+
+interface HitRatioRow {
+  readonly workload: string;
+  readonly capacity: number;
+  readonly accesses: number;
+  readonly ratios: Record<string, number>;
+  readonly checks: Record<string, { readonly target: string; readonly met: boolean }>;
+}
+
+function hitRatios(smoke: boolean): HitRatioRow[] {
+  const rows: HitRatioRow[] = [];
+  for (const workload of traceWorkloads(smoke)) {
+    process.stderr.write(`[scaling] hit ratio: ${workload.name}\n`);
+    const { trace, capacity } = workload;
+    const results = simulate(trace, capacity, [wTinyLfu(), lru(), s3Fifo()], { optimal: false });
+    const ratios: Record<string, number> = {};
+    for (const result of results) ratios[`keel ${result.policy}`] = result.hitRatio;
+    ratios[LRU_CACHE] = replayLruCache(trace, capacity);
+    ratios['optimal (Belady, limit)'] = optimal(trace, capacity).hitRatio;
+    if (workload.independent) ratios['static top-k (online limit)'] = staticTopK(trace, capacity);
+    const tinyLfu = ratios['keel w-tinylfu']!;
+    const checks: HitRatioRow['checks'] = {};
+    if (workload.frequencyMatters)
+      checks['vs LRU'] = { target: '>= +5 points', met: tinyLfu - ratios['keel lru']! >= 0.05 };
+    if (workload.independent)
+      checks['vs optimal'] = {
+        target: 'within 5 points',
+        met: ratios['optimal (Belady, limit)']! - tinyLfu <= 0.05,
+      };
+    rows.push({ workload: workload.name, capacity, accesses: trace.length, ratios, checks });
+  }
+  return rows;
+}
+
+function printHitRatios(rows: HitRatioRow[]): void {
+  const columns = Object.keys(rows[0]?.ratios ?? {});
+  const percent = (value: number | undefined) => (value === undefined ? '-' : `${(100 * value).toFixed(2)}%`);
+  const lines = [
+    '',
+    `Hit ratios (cache of ${rows[0]?.capacity ?? 0} entries)`,
+    ['workload', ...columns, 'checks'].join(' | '),
+    ...rows.map((row) =>
+      [
+        row.workload,
+        ...columns.map((column) => percent(row.ratios[column])),
+        Object.entries(row.checks)
+          .map(([name, check]) => `${name} ${check.target}: ${check.met ? 'met' : 'MISSED'}`)
+          .join('; '),
+      ].join(' | '),
+    ),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function writeHitRatios(rows: HitRatioRow[], smoke: boolean): void {
+  // A folder of its own: bench/results/*.json holds time and memory suites only.
+  const path = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'results',
+    'hit-ratios',
+    smoke ? 'scaling-cache.smoke.json' : 'scaling-cache.json',
+  );
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(
+    path,
+    `${JSON.stringify({ suite: 'scaling', part: 'cache hit ratios', node: process.version, date: new Date().toISOString(), smoke, rows }, null, 2)}\n`,
+  );
+  process.stdout.write(`hit ratios written to ${path}\n`);
+}
+
+/**
+ * Computes the hit-ratio table in a child process: replaying traces through every policy would
+ * otherwise leave the timed process's cache code polymorphic, which no single-policy user sees.
+ */
+function hitRatiosInChild(smoke: boolean): HitRatioRow[] {
+  const here = fileURLToPath(import.meta.url);
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', here, '--hit-ratios', smoke ? 'smoke' : 'full'],
+    { cwd: join(dirname(here), '..', '..'), maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(output.toString().trim().split('\n').pop()!) as HitRatioRow[];
+}
+
+/** The caching cases; the hit-ratio table is computed, printed and written first. */
+export function cacheCases(): BenchCase[] {
+  const { smoke } = configFromEnv();
+  const rows = hitRatiosInChild(smoke);
+  printHitRatios(rows);
+  writeHitRatios(rows, smoke);
+  return speedWorkloads.map((workload, index) => speedCase(workload, index === 0));
+}
+
+export const suite = { name: 'scaling-cache', cases: cacheCases };
+
+if (process.argv[2] === '--hit-ratios') {
+  process.stdout.write(`${JSON.stringify(hitRatios(process.argv[3] === 'smoke'))}\n`);
+}

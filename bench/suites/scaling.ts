@@ -1,0 +1,10 @@
+// The scaling suite: partitioning, load balancing and caching, each part in its own file.
+import type { BenchCase, Suite } from '../harness/types.js';
+import { cacheCases } from './scaling-cache.js';
+import { hashCases } from './scaling-hash.js';
+import { balancingCases } from './scaling-lb.js';
+
+export const suite: Suite = {
+  name: 'scaling',
+  cases: (): BenchCase[] => [...hashCases(), ...balancingCases(), ...cacheCases()],
+};
