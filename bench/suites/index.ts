@@ -8,4 +8,5 @@ export const suites: Readonly<Record<string, () => Promise<Suite>>> = {
   resilience: async () => (await import('./resilience.js')).suite,
   sim: async () => (await import('./sim.js')).suite,
   coordination: async () => (await import('./coordination.js')).suite,
+  scaling: async () => (await import('./scaling.js')).suite,
 };
