@@ -18,7 +18,7 @@ export type {
 } from './headers.js';
 export { formatRateLimitHeaders, parseRateLimitHeaders } from './headers.js';
 export type {
-  AcquireOptions,
+  RateLimitAcquireOptions,
   GcraOptions,
   KeyedLimiterOptions,
   RateLimitPolicyInfo,

@@ -58,7 +58,7 @@ export interface RateLimitPolicyInfo {
  * Options of {@link RateLimiter.acquire}.
  * @category Rate limiter
  */
-export interface AcquireOptions {
+export interface RateLimitAcquireOptions {
   /** Stops waiting; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Longest wait in milliseconds; a wait that would be longer fails at once. @default the limiter's maxWaitMs */
@@ -131,7 +131,7 @@ export class RateLimiter {
    * deadline, and with the signal's reason when aborted. Waiters are not queued: each retries
    * when its own wait is over, so under contention a waiter may be overtaken.
    */
-  async acquire(key: string, cost = 1, options: AcquireOptions = {}): Promise<RateLimitDecision> {
+  async acquire(key: string, cost = 1, options: RateLimitAcquireOptions = {}): Promise<RateLimitDecision> {
     checkKnownKeys('acquire', options, ['signal', 'maxWaitMs', 'deadline']);
     const maxWaitMs = check.duration('acquire.maxWaitMs', options.maxWaitMs, this.maxWaitMs, {
       allowInfinity: true,
