@@ -18,9 +18,9 @@ export type {
 } from './headers.js';
 export { formatRateLimitHeaders, parseRateLimitHeaders } from './headers.js';
 export type {
-  RateLimitAcquireOptions,
   GcraOptions,
   KeyedLimiterOptions,
+  RateLimitAcquireOptions,
   RateLimitPolicyInfo,
   SlidingWindowOptions,
   TokenBucketOptions,
