@@ -157,6 +157,11 @@ export interface MoveRangeOptions extends ShardLayoutOptions {
 
 /**
  * Defaults of {@link MoveRangeOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_MOVE_RANGE_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_MOVE_RANGE_OPTIONS.cutoverBelow); // 100
+ * ```
  * @category Sharding
  */
 export const DEFAULT_MOVE_RANGE_OPTIONS = { maxCatchUpRounds: 10, cutoverBelow: 100 } as const;

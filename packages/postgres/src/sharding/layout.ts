@@ -23,11 +23,16 @@ export interface ShardLayoutOptions {
 
 /**
  * Defaults of {@link ShardLayoutOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_SHARD_LAYOUT_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_SHARD_LAYOUT_OPTIONS.keyColumn); // 'key'
+ * ```
  * @category Sharding
  */
 export const DEFAULT_SHARD_LAYOUT_OPTIONS = { keyColumn: 'key' } as const;
 
-/** Validated layout with quoted names ready for SQL. */
+/** @internal Validated layout with quoted names ready for SQL. */
 export interface ShardLayout {
   readonly controlSchema: string;
   readonly table: string;
@@ -60,7 +65,7 @@ function name(field: string, value: unknown, fallback?: string): string {
   return v;
 }
 
-/** Validates layout options. */
+/** @internal Validates layout options. */
 export function shardLayout(options: ShardLayoutOptions, known: readonly string[] = []): ShardLayout {
   check.object('options', options);
   checkKnownKeys('options', options, ['controlSchema', 'table', 'keyColumn', ...known]);
@@ -81,7 +86,7 @@ export function shardLayout(options: ShardLayoutOptions, known: readonly string[
   };
 }
 
-/** Validates a shard id used as a schema name. */
+/** @internal Validates a shard id used as a schema name. */
 export function shardName(field: string, value: unknown): string {
   return name(field, value);
 }

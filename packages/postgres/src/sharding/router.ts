@@ -25,6 +25,11 @@ export interface PostgresShardRouterOptions extends ShardLayoutOptions {
 
 /**
  * Defaults of {@link PostgresShardRouterOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_SHARD_ROUTER_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_POSTGRES_SHARD_ROUTER_OPTIONS.maxRefreshes); // 3
+ * ```
  * @category Sharding
  */
 export const DEFAULT_POSTGRES_SHARD_ROUTER_OPTIONS = { keyColumn: 'key', maxRefreshes: 3 } as const;
@@ -44,11 +49,23 @@ export interface ShardContext {
   readonly epoch: number;
 }
 
-/** Reads the current map from the control schema. */
+/**
+ * Reads the current shard map from the control schema, with a pool or inside a transaction.
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { readShardMap } from '@keel/postgres';
+ * const pool = new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'test' });
+ * const map = await readShardMap(pool, { controlSchema: 'app_shards', table: 'items' });
+ * console.log(map.epoch);
+ * ```
+ * @category Sharding
+ */
 export async function readShardMap(
   client: PostgresShardClient | PostgresShardPool,
-  layout: ShardLayout,
+  layoutOrOptions: ShardLayout | ShardLayoutOptions,
 ): Promise<RangeShardMap> {
+  const layout = 'mapTable' in layoutOrOptions ? layoutOrOptions : shardLayout(layoutOrOptions);
   const run = async (c: PostgresShardClient) => {
     const { rows } = await c.query<{ map: RangeShardMapJson }>(
       `SELECT map FROM ${layout.mapTable} WHERE id = 1`,
@@ -147,12 +164,17 @@ export class PostgresShardRouter {
   withShard<T>(key: string, operation: (context: ShardContext) => Promise<T>): Promise<T> {
     return this.router.execute(key, ({ shard, epoch }) =>
       inTransaction(this.pool, async (client) => {
-        const { rows } = await client.query<{ since: string }>(
-          `SELECT since FROM ${this.layout.fenceIn(shard)}
-            WHERE range_start <= $1 AND (range_end IS NULL OR $1 < range_end)
-            FOR SHARE`,
-          [key],
-        );
+        const fence = () =>
+          client.query<{ since: string }>(
+            `SELECT since FROM ${this.layout.fenceIn(shard)}
+              WHERE range_start <= $1 AND (range_end IS NULL OR $1 < range_end)
+              FOR SHARE`,
+            [key],
+          );
+        let { rows } = await fence();
+        // A split that committed while this statement waited rewrote the row, and the new half
+        // is not in this statement's snapshot: look once more before calling the route stale.
+        if (rows.length === 0) ({ rows } = await fence());
         if (rows.length === 0 || Number(rows[0]!.since) > epoch) {
           const current = await client.query<{ epoch: string }>(
             `SELECT epoch FROM ${this.layout.mapTable} WHERE id = 1`,

@@ -1,9 +1,9 @@
-/** Quotes an SQL identifier (schema, table, column). */
+/** @internal Quotes an SQL identifier (schema, table, column). */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Quotes a string literal for DDL, where parameters cannot be used (standard_conforming_strings). */
+/** @internal Quotes a string literal for DDL, where parameters cannot be used (standard_conforming_strings). */
 export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
@@ -28,7 +28,7 @@ export interface PostgresShardClient {
   release(error?: Error | boolean): void;
 }
 
-/** Runs `work` in a transaction on a fresh client, rolling back on error. */
+/** @internal Runs `work` in a transaction on a fresh client, rolling back on error. */
 export async function inTransaction<T>(
   pool: PostgresShardPool,
   work: (client: PostgresShardClient) => Promise<T>,
@@ -52,7 +52,7 @@ export async function inTransaction<T>(
   }
 }
 
-/** SQL condition "`column` lies in [start, end)" in byte (C collation) order, with parameters. */
+/** @internal SQL condition "`column` lies in [start, end)" in byte (C collation) order, with parameters. */
 export function inRange(column: string, startParam: string, endParam: string): string {
   return `(${column} COLLATE "C" >= ${startParam} COLLATE "C" AND (${endParam}::text IS NULL OR ${column} COLLATE "C" < ${endParam} COLLATE "C"))`;
 }

@@ -44,6 +44,14 @@ const ACTIVE: HostHealth = Object.freeze({ kind: 'active' });
  * The balancer's live view of one endpoint: what algorithms read to choose (outstanding calls,
  * effective weight, latency estimate) and what outlier detection keeps. Custom algorithms read
  * it; only the balancer and the built-in algorithms write it.
+ * @example
+ * ```ts
+ * import { Host } from '@keel/core/load-balancing';
+ * import { EndpointSet, loadBalancer, roundRobin } from '@keel/core/load-balancing';
+ * const balancer = loadBalancer(new EndpointSet([{ id: 'a' }]), roundRobin());
+ * // Custom algorithms receive Host objects; stats() shows the same figures.
+ * console.log(balancer.stats()[0]?.outstanding, Host.name);
+ * ```
  * @category Load balancing
  */
 export class Host<M = unknown> {

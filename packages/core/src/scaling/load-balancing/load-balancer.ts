@@ -88,6 +88,11 @@ export interface LoadBalancerOptions {
 
 /**
  * Defaults of {@link LoadBalancerOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_LOAD_BALANCER_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_LOAD_BALANCER_OPTIONS.outlierDetection); // false
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_LOAD_BALANCER_OPTIONS = {

@@ -41,6 +41,11 @@ export interface OutlierDetectionOptions {
 
 /**
  * Envoy's outlier-detection defaults.
+ * @example
+ * ```ts
+ * import { DEFAULT_OUTLIER_DETECTION_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_OUTLIER_DETECTION_OPTIONS.baseEjectionTimeMs); // 30000
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_OUTLIER_DETECTION_OPTIONS = {
@@ -61,14 +66,14 @@ export const DEFAULT_OUTLIER_DETECTION_OPTIONS = {
   failurePercentageRequestVolume: 50,
 } as const satisfies Required<OutlierDetectionOptions>;
 
-/** Validated outlier-detection settings. */
+/** @internal Validated outlier-detection settings. */
 export type OutlierDetection = {
   -readonly [K in keyof typeof DEFAULT_OUTLIER_DETECTION_OPTIONS]: (typeof DEFAULT_OUTLIER_DETECTION_OPTIONS)[K] extends boolean
     ? boolean
     : number;
 };
 
-/** Validates outlier-detection options under `field`. */
+/** @internal Validates outlier-detection options under `field`. */
 export function parseOutlierDetection(field: string, options: OutlierDetectionOptions): OutlierDetection {
   check.object(field, options);
   const d = DEFAULT_OUTLIER_DETECTION_OPTIONS;
@@ -113,13 +118,21 @@ export function parseOutlierDetection(field: string, options: OutlierDetectionOp
   };
 }
 
-/** Whether an outcome counts against the endpoint: a failure that is not a client error. */
+/**
+ * Whether an outcome counts against the endpoint: a failure that is not a client error.
+ * @example
+ * ```ts
+ * import { isServerFailure } from '@keel/core/load-balancing';
+ * console.log(isServerFailure({ ok: false, status: 503 }), isServerFailure({ ok: false, status: 404 })); // true false
+ * ```
+ * @category Load balancing
+ */
 export function isServerFailure(outcome: { readonly ok: boolean; readonly status?: number }): boolean {
   return !outcome.ok && (outcome.status === undefined || outcome.status >= 500);
 }
 
 /**
- * Decides ejections from reported outcomes; the balancer owns it and applies its verdicts.
+ * @internal Decides ejections from reported outcomes; the balancer owns it and applies its verdicts.
  * Consecutive-error ejections happen as the outcome arrives; success-rate and failure-percentage
  * analysis and returns to service happen at each interval sweep, as in Envoy.
  */

@@ -23,18 +23,23 @@ export interface SlowStartOptions {
 
 /**
  * Defaults of {@link SlowStartOptions} (besides the required window).
+ * @example
+ * ```ts
+ * import { DEFAULT_SLOW_START_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_SLOW_START_OPTIONS.minWeightPercent); // 10
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_SLOW_START_OPTIONS = { aggression: 1, minWeightPercent: 10 } as const;
 
-/** Validated slow-start settings. */
+/** @internal Validated slow-start settings. */
 export interface SlowStart {
   readonly windowMs: number;
   readonly aggression: number;
   readonly minFactor: number;
 }
 
-/** Validates slow-start options under `field`. */
+/** @internal Validates slow-start options under `field`. */
 export function parseSlowStart(field: string, options: SlowStartOptions | undefined): SlowStart | undefined {
   if (options === undefined) return undefined;
   check.object(field, options);

@@ -31,7 +31,7 @@ export interface WeightedShard<S extends string = string> {
   readonly weight?: number;
 }
 
-/** Normalises `shards` (ids or weighted entries), rejecting duplicates and bad weights. */
+/** @internal Normalises `shards` (ids or weighted entries), rejecting duplicates and bad weights. */
 export function normaliseShards<S extends string>(
   field: string,
   shards: readonly (S | WeightedShard<S>)[],

@@ -37,6 +37,11 @@ export interface ShardRouterOptions {
 
 /**
  * Defaults of {@link ShardRouterOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_SHARD_ROUTER_OPTIONS } from '@keel/core/sharding';
+ * console.log(DEFAULT_SHARD_ROUTER_OPTIONS.maxRefreshes); // 3
+ * ```
  * @category Sharding
  */
 export const DEFAULT_SHARD_ROUTER_OPTIONS = {

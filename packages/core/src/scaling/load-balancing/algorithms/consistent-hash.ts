@@ -47,12 +47,22 @@ export interface MaglevHashOptions extends ConsistentHashOptions {
 
 /**
  * Defaults of {@link RingHashOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_RING_HASH_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_RING_HASH_OPTIONS.vnodes); // 160
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_RING_HASH_OPTIONS = { vnodes: 160, balanceFactor: undefined } as const;
 
 /**
  * Defaults of {@link MaglevHashOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_MAGLEV_HASH_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_MAGLEV_HASH_OPTIONS.tableSize); // 65537
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_MAGLEV_HASH_OPTIONS = { tableSize: 65_537, balanceFactor: undefined } as const;

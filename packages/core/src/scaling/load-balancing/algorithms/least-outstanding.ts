@@ -17,6 +17,11 @@ export interface LeastOutstandingOptions {
 
 /**
  * Defaults of {@link LeastOutstandingOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_LEAST_OUTSTANDING_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_LEAST_OUTSTANDING_OPTIONS.choices); // 2
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_LEAST_OUTSTANDING_OPTIONS = {
@@ -101,7 +106,7 @@ export function leastOutstanding(options: LeastOutstandingOptions = {}): Balanci
   };
 }
 
-/** The lowest-cost host among `d` distinct drawn ones (all of them when d >= n); ties go to the first drawn. */
+/** @internal The lowest-cost host among `d` distinct drawn ones (all of them when d >= n); ties go to the first drawn. */
 export function sampleBest(
   hosts: readonly Host[],
   d: number,

@@ -35,6 +35,11 @@ export interface PeakEwmaOptions {
 
 /**
  * Defaults of {@link PeakEwmaOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_PEAK_EWMA_OPTIONS } from '@keel/core/load-balancing';
+ * console.log(DEFAULT_PEAK_EWMA_OPTIONS.decayMs); // 10000
+ * ```
  * @category Load balancing
  */
 export const DEFAULT_PEAK_EWMA_OPTIONS = {

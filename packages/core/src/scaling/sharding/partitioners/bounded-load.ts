@@ -20,6 +20,11 @@ export interface BoundedLoadOptions {
 
 /**
  * Defaults of {@link BoundedLoadOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_BOUNDED_LOAD_OPTIONS } from '@keel/core/sharding';
+ * console.log(DEFAULT_BOUNDED_LOAD_OPTIONS.epsilon); // 0.25
+ * ```
  * @category Sharding
  */
 export const DEFAULT_BOUNDED_LOAD_OPTIONS = { epsilon: 0.25 } as const satisfies Required<BoundedLoadOptions>;

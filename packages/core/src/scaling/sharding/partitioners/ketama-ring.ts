@@ -19,6 +19,11 @@ export interface KetamaRingOptions {
 
 /**
  * Defaults of {@link KetamaRingOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_KETAMA_RING_OPTIONS } from '@keel/core/sharding';
+ * console.log(DEFAULT_KETAMA_RING_OPTIONS.vnodes); // 160
+ * ```
  * @category Sharding
  */
 export const DEFAULT_KETAMA_RING_OPTIONS = { vnodes: 160 } as const satisfies Required<KetamaRingOptions>;

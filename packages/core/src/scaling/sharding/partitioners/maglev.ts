@@ -19,6 +19,11 @@ export interface MaglevOptions {
 
 /**
  * Defaults of {@link MaglevOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_MAGLEV_OPTIONS } from '@keel/core/sharding';
+ * console.log(DEFAULT_MAGLEV_OPTIONS.tableSize); // 65537
+ * ```
  * @category Sharding
  */
 export const DEFAULT_MAGLEV_OPTIONS = { tableSize: 65_537 } as const satisfies Required<MaglevOptions>;
