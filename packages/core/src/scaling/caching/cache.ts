@@ -451,7 +451,7 @@ export class Cache<K, V> {
   private drainReads(): void {
     const count = this.readCount;
     this.readCount = 0;
-    for (let i = 0; i < count; i++) this.policy.onHit(this.readBuffer[i]!);
+    this.policy.onHits(this.readBuffer, count);
   }
 
   private evictOverflow(): void {

@@ -23,6 +23,10 @@ class LruPolicy implements EvictionPolicy {
     this.links.moveToFront(LIST, slot);
   }
 
+  onHits(slots: Int32Array, count: number): void {
+    for (let i = 0; i < count; i++) this.onHit(slots[i]!);
+  }
+
   onMiss(): void {}
 
   onUpdate(slot: number): void {

@@ -40,6 +40,8 @@ export interface EvictionPolicy {
   onInsert(slot: number, hash: number, weight: number): void;
   /** The entry in `slot` was read. */
   onHit(slot: number): void;
+  /** The entries in `slots[0..count)` were read, in that order (the cache's buffered reads). */
+  onHits(slots: Int32Array, count: number): void;
   /** A read found nothing for the key whose hash is `hash`. */
   onMiss(hash: number): void;
   /** The entry in `slot` got a new value whose weight is `weight` (it was `oldWeight`). */

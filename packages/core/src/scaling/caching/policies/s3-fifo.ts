@@ -95,6 +95,10 @@ class S3FifoPolicy implements EvictionPolicy {
     if (frequency < MAX_FREQUENCY) this.frequency[slot] = frequency + 1;
   }
 
+  onHits(slots: Int32Array, count: number): void {
+    for (let i = 0; i < count; i++) this.onHit(slots[i]!);
+  }
+
   onMiss(): void {}
 
   onUpdate(slot: number, oldWeight: number, weight: number): void {

@@ -137,6 +137,13 @@ class WTinyLfuPolicy implements EvictionPolicy {
     else this.links.moveToFront(region, slot);
   }
 
+  onHits(slots: Int32Array, count: number): void {
+    // Touch every key's sketch block first: the loads are independent, so their cache misses
+    // overlap instead of being paid one after another by the updates below.
+    this.sketch.prefetch(this.hashes, slots, count);
+    for (let i = 0; i < count; i++) this.onHit(slots[i]!);
+  }
+
   onMiss(keyHash: number): void {
     this.sketch.increment(mix32(keyHash));
     if (++this.missesInSample + this.hitsInSample >= this.sampleSize) this.climb();
