@@ -47,6 +47,8 @@ interface RequestEnvelope {
   readonly rpc: 'req';
   readonly id: number;
   readonly body: unknown;
+  /** The caller's side of the call; only the response handler on the caller's node uses it. */
+  readonly call: PendingCall;
 }
 
 interface ResponseEnvelope {
@@ -54,14 +56,34 @@ interface ResponseEnvelope {
   readonly id: number;
   readonly ok: boolean;
   readonly value: unknown;
+  readonly call: PendingCall;
 }
 
-interface PendingCall {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+/**
+ * A call waiting for its answer. It is its own abort listener (an EventListener object), so a
+ * call with a signal allocates no closure, and its response envelope points at it, so an answer
+ * finds its call without a lookup.
+ */
+class PendingCall {
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  done = false;
+
+  constructor(
+    private readonly rpc: Rpc,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Called by the signal when it aborts. */
+  handleEvent(): void {
+    if (this.done) return;
+    this.done = true;
+    this.rpc._settled();
+    this.reject(abortError(this.signal!));
+  }
 }
+
+function noop(): void {}
 
 interface Endpoint {
   handler: RequestHandler | undefined;
@@ -90,15 +112,27 @@ interface Endpoint {
  * @category Network
  */
 export class Rpc {
-  private readonly pending = new Map<number, PendingCall>();
   private readonly endpoints = new Map<string, Endpoint>();
   private nextId = 0;
+  private waiting = 0;
+  /** The call whose promise is being created, read by the shared executor. */
+  private capturing: PendingCall | undefined;
+  private readonly capture = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+    const call = this.capturing!;
+    call.resolve = resolve;
+    call.reject = reject;
+  };
 
   constructor(readonly network: Network) {}
 
   /** Calls waiting for an answer. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.waiting;
+  }
+
+  /** @internal a call stopped waiting (answered or aborted). */
+  _settled(): void {
+    this.waiting--;
   }
 
   /** Makes `node` answer requests with `handler`. */
@@ -116,23 +150,15 @@ export class Rpc {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const id = this.nextId++;
-    return new Promise<R>((resolve, reject) => {
-      const call: PendingCall = {
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        signal,
-        onAbort: undefined,
-      };
-      if (signal) {
-        call.onAbort = () => {
-          if (this.pending.delete(id)) reject(abortError(signal));
-        };
-        signal.addEventListener('abort', call.onAbort);
-      }
-      this.pending.set(id, call);
-      const envelope: RequestEnvelope = { rpc: 'req', id, body };
-      this.network.send(from, to, envelope, options?.size ?? 0);
-    });
+    const call = new PendingCall(this, signal);
+    this.capturing = call;
+    const promise = new Promise(this.capture) as Promise<R>;
+    this.capturing = undefined;
+    if (signal) signal.addEventListener('abort', call);
+    this.waiting++;
+    const envelope: RequestEnvelope = { rpc: 'req', id, body, call };
+    this.network.send(from, to, envelope, options?.size ?? 0);
+    return promise;
   }
 
   private endpoint(name: string): Endpoint {
@@ -149,10 +175,11 @@ export class Rpc {
   private receive(endpoint: Endpoint, message: Message): void {
     const envelope = message.payload as RequestEnvelope | ResponseEnvelope;
     if (envelope.rpc === 'res') {
-      const call = this.pending.get(envelope.id);
-      if (!call) return; // a duplicate or an answer nobody waits for any more
-      this.pending.delete(envelope.id);
-      if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
+      const call = envelope.call;
+      if (call.done) return; // a duplicate or an answer nobody waits for any more
+      call.done = true;
+      this.waiting--;
+      if (call.signal) call.signal.removeEventListener('abort', call);
       this.network.sim.wake();
       if (envelope.ok) call.resolve(envelope.value);
       else call.reject(envelope.value);
@@ -164,10 +191,11 @@ export class Rpc {
     const network = this.network;
     const size = endpoint.responseSize;
     const id = envelope.id;
+    const call = envelope.call;
     handler(
       envelope.body,
       (ok, value) => {
-        const response: ResponseEnvelope = { rpc: 'res', id, ok, value };
+        const response: ResponseEnvelope = { rpc: 'res', id, ok, value, call };
         network.send(message.to, message.from, response, size);
       },
       message,
