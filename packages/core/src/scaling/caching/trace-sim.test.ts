@@ -75,6 +75,15 @@ describe('simulate', () => {
     expect(best!.hitRatio).toBeGreaterThan(tinyLfu!.hitRatio);
   });
 
+  it('hill climbing grows the window when recency pays (a drifting working set)', () => {
+    const random = new SeededRandom(5);
+    const trace = Int32Array.from({ length: 200_000 }, (_, i) => Math.floor(i / 4) + random.nextInt(1_500));
+    const [adaptive, fixed] = simulate(trace, 1_000, [wTinyLfu(), wTinyLfu({ adaptive: false })], {
+      optimal: false,
+    });
+    expect(adaptive!.hitRatio - fixed!.hitRatio).toBeGreaterThan(0.15);
+  });
+
   it('W-TinyLFU resists a loop larger than the cache, where LRU never hits', () => {
     const [tinyLfu, recency] = simulate(loopTrace(150, 30_000), 100, [wTinyLfu(), lru()], { optimal: false });
     expect(recency!.hits).toBe(0);
