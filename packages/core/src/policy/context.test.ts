@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortableContext, contextFrom, ForwardContext } from './context.js';
+import { AbortableContext, contextFrom, ForwardContext, linkableSignalOf } from './context.js';
 
 describe('execution contexts', () => {
   it('contextFrom builds a root from options and passes contexts through', () => {
@@ -64,5 +64,19 @@ describe('execution contexts', () => {
     } finally {
       globalThis.AbortController = Original;
     }
+  });
+
+  it('linkableSignalOf names the signal that can abort a context, and none when nothing can', () => {
+    expect(linkableSignalOf(contextFrom(undefined))).toBeUndefined();
+    expect(linkableSignalOf(contextFrom({ deadline: 5 }))).toBeUndefined();
+    const controller = new AbortController();
+    const root = contextFrom({ signal: controller.signal });
+    expect(linkableSignalOf(root)).toBe(controller.signal);
+    expect(linkableSignalOf(new ForwardContext(root, 10, 2))).toBe(controller.signal);
+    expect(linkableSignalOf(new ForwardContext(contextFrom(undefined), 10, 2))).toBeUndefined();
+    const own = new AbortableContext(contextFrom(undefined), 10, 1);
+    expect(linkableSignalOf(own)).toBe(own.signal);
+    const foreign = { signal: controller.signal, deadline: 1, attempt: 1 };
+    expect(linkableSignalOf(foreign)).toBe(controller.signal);
   });
 });

@@ -20,8 +20,19 @@ export abstract class BaseContext implements ExecuteContext {
   }
 }
 
-/** The parent's linkable signal, for any context (Keel's or a caller's own object). */
-function linkableSignalOf(context: ExecuteContext): AbortSignal | undefined {
+/**
+ * The signal that can abort `context`, or `undefined` when nothing can (see
+ * {@link BaseContext.linkableSignal}); a caller's own context object answers with its `signal`.
+ * A policy that only needs to notice an abort (check `aborted`, interrupt a wait) reads this
+ * instead of `signal`, which would create an `AbortController` for a context that never aborts.
+ * @example
+ * ```ts
+ * import { contextFrom, linkableSignalOf } from '@keel/core/policy';
+ * console.log(linkableSignalOf(contextFrom(undefined))); // undefined: nothing can abort it
+ * ```
+ * @category Policy
+ */
+export function linkableSignalOf(context: ExecuteContext): AbortSignal | undefined {
   return context instanceof BaseContext ? context.linkableSignal() : context.signal;
 }
 

@@ -1,2 +1,2 @@
-export { AbortableContext, BaseContext, contextFrom, ForwardContext } from './context.js';
+export { AbortableContext, BaseContext, contextFrom, ForwardContext, linkableSignalOf } from './context.js';
 export type { ExecuteContext, ExecuteOptions, Policy, PolicyFunction } from './policy.js';

@@ -239,6 +239,23 @@ describe('retry on results', () => {
 });
 
 describe('retry and cancellation', () => {
+  it('retries a call that nothing can abort without reading a signal', async () => {
+    class Unabortable extends CountingContext {
+      override linkableSignal(): AbortSignal | undefined {
+        return undefined;
+      }
+    }
+    const clock = new VirtualClock();
+    const policy = retry({ clock, backoff: constant({ delay: 10 }) });
+    const ctx = new Unabortable();
+    const { fn, calls } = flaky(2);
+    const result = track(policy.execute(fn, ctx));
+    await clock.advanceAsync(100);
+    expect(result.value).toBe('ok');
+    expect(calls).toEqual([1, 2, 3]);
+    expect(ctx.reads).toBe(0);
+  });
+
   it('stops waiting when the caller aborts, with the caller reason', async () => {
     const clock = new VirtualClock();
     const policy = retry({ clock, backoff: constant({ delay: 1_000 }) });

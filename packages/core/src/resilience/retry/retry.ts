@@ -5,7 +5,7 @@ import type { Event } from '../../events/index.js';
 import { EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import type { ExecuteContext, ExecuteOptions, Policy, PolicyFunction } from '../../policy/index.js';
-import { contextFrom, ForwardContext } from '../../policy/index.js';
+import { contextFrom, ForwardContext, linkableSignalOf } from '../../policy/index.js';
 import type { Random } from '../../random/index.js';
 import { systemRandom } from '../../random/index.js';
 import { sleep } from '../../signal/index.js';
@@ -336,8 +336,9 @@ export class RetryPolicy implements Policy {
     for (let attempt = 1; ; attempt++) {
       if (outcome.kind === 'error' && this.handleError && !this.handleError(outcome.error, attempt))
         throw outcome.error;
-      const signal = parent.signal;
-      if (signal.aborted) return this.giveUp(attempt, 'aborted', outcome);
+      // Undefined when nothing can abort the call: no signal is created just to be checked.
+      const signal = linkableSignalOf(parent);
+      if (signal?.aborted) return this.giveUp(attempt, 'aborted', outcome);
       if (attempt > this.maxRetries) return this.giveUp(attempt, 'exhausted', outcome);
       const now = this.clock.now();
       const remaining = parent.deadline - now;
