@@ -416,7 +416,7 @@ export class Cache<K, V> {
     return purged;
   }
 
-  /** The live keys, least recent first in no guaranteed order (a snapshot). */
+  /** The keys of the live (unexpired) entries: a snapshot, in no particular order. */
   keys(): K[] {
     const keys: K[] = [];
     for (const [key, slot] of this.index) if (!this.isExpired(slot)) keys.push(key);
