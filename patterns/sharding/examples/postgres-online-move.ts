@@ -4,7 +4,7 @@
  * writer's router gets WrongShardError once, reloads the map and carries on. Uses the server at
  * 127.0.0.1:5432 (database "test") and drops its schemas at the end.
  */
-import { installShards, moveRange, PostgresShardRouter, splitRange } from '@keel/postgres';
+import { addShard, installShards, moveRange, PostgresShardRouter, splitRange } from '@keel/postgres';
 import pg from 'pg';
 
 export async function main(
@@ -15,17 +15,10 @@ export async function main(
   const layout = { controlSchema: `${prefix}_map`, table: 'accounts' };
   const [east, west] = [`${prefix}_east`, `${prefix}_west`];
   try {
-    await installShards(pool, {
-      ...layout,
-      shards: [east],
-      createTable: (table) => `CREATE TABLE ${table} (key text PRIMARY KEY, balance bigint NOT NULL)`,
-    });
-    // The destination shard: same table, an empty ownership fence.
-    await pool.query(`CREATE SCHEMA "${west}"`);
-    await pool.query(`CREATE TABLE "${west}".accounts (key text PRIMARY KEY, balance bigint NOT NULL)`);
-    await pool.query(
-      `CREATE TABLE "${west}".keel_fence_accounts (range_start text COLLATE "C" PRIMARY KEY, range_end text COLLATE "C", since bigint NOT NULL)`,
-    );
+    const createTable = (table: string) =>
+      `CREATE TABLE ${table} (key text PRIMARY KEY, balance bigint NOT NULL)`;
+    await installShards(pool, { ...layout, shards: [east], createTable });
+    await addShard(pool, { ...layout, createTable }, west); // empty until a range moves there
 
     const router = await PostgresShardRouter.connect(pool, layout);
     let refreshes = 0;

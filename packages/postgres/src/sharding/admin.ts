@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '@keel/core/clock';
+import { InvalidOptionError } from '@keel/core/errors';
 import { check } from '@keel/core/options';
 import { RangeShardMap, ShardMapChangeError } from '@keel/core/sharding';
 import { type ShardLayout, type ShardLayoutOptions, shardLayout, shardName } from './layout.js';
@@ -67,16 +68,7 @@ export async function installShards(
       map.epoch,
       JSON.stringify(map.toJSON()),
     ]);
-    for (const shard of new Set(shards)) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shard)}`);
-      await client.query(createTable(layout.tableIn(shard)));
-      await client.query(
-        `CREATE TABLE ${layout.fenceIn(shard)} (
-           range_start text COLLATE "C" PRIMARY KEY,
-           range_end text COLLATE "C",
-           since bigint NOT NULL)`,
-      );
-    }
+    for (const shard of new Set(shards)) await createShard(client, layout, shard, createTable);
     for (const range of map.ranges)
       await client.query(`INSERT INTO ${layout.fenceIn(range.shard)} VALUES ($1, $2, $3)`, [
         range.start,
@@ -85,6 +77,60 @@ export async function installShards(
       ]);
   });
   return map;
+}
+
+async function createShard(
+  client: PostgresShardClient,
+  layout: ShardLayout,
+  shard: string,
+  createTable: (qualifiedTable: string) => string,
+): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(shard)}`);
+  await client.query(createTable(layout.tableIn(shard)));
+  await client.query(
+    `CREATE TABLE ${layout.fenceIn(shard)} (
+       range_start text COLLATE "C" PRIMARY KEY,
+       range_end text COLLATE "C",
+       since bigint NOT NULL)`,
+  );
+}
+
+/**
+ * Options of {@link addShard}.
+ * @category Sharding
+ */
+export interface AddShardOptions extends ShardLayoutOptions {
+  /** Creates the table in the new shard schema, as for {@link installShards}. */
+  readonly createTable: (qualifiedTable: string) => string;
+}
+
+/**
+ * Creates an empty shard (its schema, table and ownership fence) that ranges can then be moved
+ * to with {@link moveRange}. It owns nothing until then, so routers never send it anything.
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { addShard } from '@keel/postgres';
+ * const pool = new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'test' });
+ * await addShard(pool, {
+ *   controlSchema: 'app_shards',
+ *   table: 'items',
+ *   createTable: (t) => `CREATE TABLE ${t} (key text PRIMARY KEY, value bigint NOT NULL)`,
+ * }, 'app_s2');
+ * ```
+ * @category Sharding
+ */
+export async function addShard(
+  pool: PostgresShardPool,
+  options: AddShardOptions,
+  shard: string,
+): Promise<void> {
+  const layout = shardLayout(options, ['createTable']);
+  const createTable = check.func<(t: string) => string>('createTable', options.createTable);
+  if (!createTable)
+    throw new InvalidOptionError('createTable', undefined, 'a function returning CREATE TABLE');
+  const name = shardName('shard', shard);
+  await inTransaction(pool, (client) => createShard(client, layout, name, createTable));
 }
 
 /** Locks the map row, applies `change` to the map, writes it back; all inside `client`'s transaction. */

@@ -1,4 +1,6 @@
 export {
+  type AddShardOptions,
+  addShard,
   DEFAULT_MOVE_RANGE_OPTIONS,
   type InstallShardsOptions,
   installShards,

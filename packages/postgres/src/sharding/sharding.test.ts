@@ -3,7 +3,7 @@ import { isShardMapChangeError, isWrongShardError } from '@keel/core/sharding';
 import { probeService } from '@keel/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installShards, type MoveReport, moveRange, splitRange } from './admin.js';
+import { addShard, installShards, type MoveReport, moveRange, splitRange } from './admin.js';
 import { PostgresShardRouter } from './router.js';
 
 const config = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -22,6 +22,7 @@ const run = `keel_shard_${process.pid}_${Date.now().toString(36)}`;
 const controlSchema = `${run}_ctl`;
 const shards = [`${run}_s0`, `${run}_s1`, `${run}_s2`] as const;
 const layout = { controlSchema, table: 'items' };
+const createTable = (table: string) => `CREATE TABLE ${table} (key text PRIMARY KEY, value bigint NOT NULL)`;
 
 describe.skipIf(!service.available)('PostgreSQL shard router against a live server', () => {
   const pool = new pg.Pool({ ...config, max: 12 });
@@ -31,19 +32,10 @@ describe.skipIf(!service.available)('PostgreSQL shard router against a live serv
       ...layout,
       shards: [shards[0], shards[1]],
       splits: ['m'],
-      createTable: (table) => `CREATE TABLE ${table} (key text PRIMARY KEY, value bigint NOT NULL)`,
+      createTable,
     });
-    // The third shard starts empty: its schema, table and fence exist but own nothing.
-    const client = await pool.connect();
-    try {
-      await client.query(`CREATE SCHEMA "${shards[2]}"`);
-      await client.query(`CREATE TABLE "${shards[2]}".items (key text PRIMARY KEY, value bigint NOT NULL)`);
-      await client.query(
-        `CREATE TABLE "${shards[2]}".keel_fence_items (range_start text COLLATE "C" PRIMARY KEY, range_end text COLLATE "C", since bigint NOT NULL)`,
-      );
-    } finally {
-      client.release();
-    }
+    // The third shard starts empty: it owns nothing until a range moves to it.
+    await addShard(pool, { ...layout, createTable }, shards[2]);
   });
 
   afterAll(async () => {
@@ -222,6 +214,8 @@ describe.skipIf(!service.available)('PostgreSQL shard router against a live serv
       [() => moveRange(pool, layout, 'm', 'bad name'), 'to'],
       [() => installShards(pool, { ...layout, shards: [], createTable: () => '' }), 'shards'],
       [() => installShards(pool, { ...layout, shards: ['a'] } as never), 'createTable'],
+      [() => addShard(pool, { ...layout, createTable }, 'bad name'), 'shard'],
+      [() => addShard(pool, layout as never, 'fine'), 'createTable'],
     ];
     for (const [attempt, field] of bad) {
       const error = await attempt().catch((e: unknown) => e);
