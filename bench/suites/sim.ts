@@ -105,6 +105,37 @@ async function pipelineWorkload(passSignal: boolean): Promise<Operation> {
   return operation;
 }
 
+/**
+ * The pipeline workload's traffic with no policy at all: each request is one tracked call, with
+ * a fresh AbortController's signal when `signalPerCall`. It shows what the simulator and the
+ * platform cost before any policy runs; with a signal per call that includes Node's price of
+ * making an AbortSignal and of adding and removing the call's abort listener.
+ */
+async function bareWorkload(signalPerCall: boolean): Promise<Operation> {
+  const world = new World({ seed: 1, defaultLink: { latency: constant(1) } });
+  world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3), errorRate: 0.01 });
+  world.node('client');
+  const withSignal = () => world.call('client', 'api', 'work', { signal: new AbortController().signal });
+  const withoutSignal = () => world.call('client', 'api', 'work');
+  const send = signalPerCall ? withSignal : withoutSignal;
+  openLoop(world.sim, constantRate(RPS), () => world.track('req', send));
+  const operation = async (): Promise<void> => {
+    await world.run(PIPELINE_OP_VIRTUAL_MS);
+  };
+  await operation();
+  const counters = world.metrics.snapshot().counters;
+  const settled = (counters['req.ok'] ?? 0) + (counters['req.failed'] ?? 0);
+  const expected = (RPS * PIPELINE_OP_VIRTUAL_MS) / 1000;
+  if (settled < expected * 0.8 || settled > expected * 1.2)
+    throw new Error(`bare workload settled ${settled} requests, expected about ${expected}`);
+  return operation;
+}
+
+/** Label of the bare workload with a fresh signal per call. */
+const BARE_SIGNAL = 'same traffic, no policy, a fresh AbortSignal per call (limit)';
+/** Label of the bare workload without signals. */
+const BARE = 'same traffic, no policy (limit)';
+
 function cases(): BenchCase[] {
   const eventBudgetNs = (EVENTS_PER_OP / TARGET_EVENTS_PER_SECOND) * 1e9;
   const opsPerHour = 3_600_000 / PIPELINE_OP_VIRTUAL_MS;
@@ -127,10 +158,12 @@ function cases(): BenchCase[] {
       note:
         `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
         `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
-        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. Passing the signal down, as scenarios should so that timeouts cancel the wait, makes each call create an AbortController and register an abort listener.`,
+        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. Passing the signal down, as scenarios should so that timeouts cancel the wait, makes each call create an AbortController and register an abort listener. ` +
+        `The "${BARE_SIGNAL}" row runs the same requests with no policy, each call given a new AbortController's signal: the floor that Node's signal and listener costs and the simulator set for this case.`,
       targets: { [PACE]: 1 },
       keel: contender(() => pipelineWorkload(true)),
       anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
+      limits: { [BARE_SIGNAL]: contender(() => bareWorkload(true)) },
     },
     {
       kind: 'time',
@@ -138,10 +171,12 @@ function cases(): BenchCase[] {
       note:
         `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
         `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
-        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. The same workload as the case above, except that no call reads its signal, so no AbortController is created.`,
+        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. The same workload as the case above, except that no call reads its signal, so no AbortController is created. ` +
+        `The "${BARE}" row runs the same requests with no policy: the simulator's own share.`,
       targets: { [PACE]: 1 },
       keel: contender(() => pipelineWorkload(false)),
       anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
+      limits: { [BARE]: contender(() => bareWorkload(false)) },
     },
   ];
 }
