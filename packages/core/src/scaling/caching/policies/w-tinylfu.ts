@@ -207,6 +207,8 @@ class WTinyLfuPolicy implements EvictionPolicy {
 
   private admit(candidateHash: number, victimHash: number): boolean {
     const candidateFrequency = this.sketch.frequency(candidateHash);
+    // Never read: it cannot beat anyone, so the victim's count need not be looked up.
+    if (candidateFrequency === 0) return false;
     if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
     return candidateFrequency >= HASH_FLOOD_THRESHOLD && this.random.next() < 1 / 128;
   }
