@@ -11,6 +11,38 @@ import { isRetryAfterExceedsDeadlineError, type RetryAfterExceedsDeadlineError }
 import { DEFAULT_RETRY_OPTIONS, type GiveUpEvent, type RetryEvent, retry } from './retry.js';
 import { RetryBudget } from './retry-budget.js';
 
+/**
+ * The microtask turn, counted from the moment its input resolves (or rejects), on which the
+ * promise `wrap` builds from that input settles. Lets a test pin how many turns a wrapper adds.
+ */
+async function settlementTurn(
+  wrap: (input: Promise<string>) => Promise<unknown>,
+  fail = false,
+): Promise<number> {
+  let settle!: (ok: boolean) => void;
+  const input = new Promise<string>((resolve, reject) => {
+    settle = (ok) => (ok ? resolve('value') : reject(new Error('failure')));
+  });
+  const output = wrap(input);
+  let turn = 0;
+  let settledAt = -1;
+  const mark = (): void => {
+    settledAt = turn;
+  };
+  output.then(mark, mark);
+  settle(!fail);
+  while (settledAt < 0 && turn < 50) {
+    turn++;
+    await Promise.resolve();
+  }
+  return settledAt;
+}
+
+/** The reference: one `async` function awaiting its input. */
+async function oneAsyncLayer(input: Promise<string>): Promise<string> {
+  return await input;
+}
+
 /** Records how a promise settled, without ever leaving a rejection unhandled. */
 function track<T>(promise: Promise<T>) {
   const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
@@ -235,6 +267,31 @@ describe('retry on results', () => {
     await clock.runAllAsync();
     expect(result.value).toBe(2);
     expect(giveUps).toEqual([{ attempts: 2, reason: 'exhausted', outcome: { kind: 'result', result: 2 } }]);
+  });
+});
+
+describe('retry, microtask turns', () => {
+  it('hands over a first success on the turn one async wrapper would', async () => {
+    const policy = retry({ clock: new VirtualClock() });
+    const reference = await settlementTurn(oneAsyncLayer);
+    expect(reference).toBeGreaterThan(0);
+    expect(await settlementTurn((input) => policy.execute(() => input))).toBe(reference);
+    const inspected = retry({ clock: new VirtualClock(), handleResult: () => false });
+    expect(await settlementTurn((input) => inspected.execute(() => input))).toBe(reference);
+  });
+
+  it('adopts a plain value or a foreign thenable on the turn await would', async () => {
+    const policy = retry({ clock: new VirtualClock() });
+    const thenable = { then: (onValue: (value: string) => void) => onValue('value') };
+    const viaAwait = await settlementTurn(async (input) => {
+      await input;
+      return (async () => await (thenable as unknown as PromiseLike<string>))();
+    });
+    const viaPolicy = await settlementTurn(async (input) => {
+      await input;
+      return policy.execute(() => thenable as unknown as PromiseLike<string>);
+    });
+    expect(viaPolicy).toBe(viaAwait);
   });
 });
 

@@ -6,6 +6,7 @@ import { EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import type { ExecuteContext, ExecuteOptions, Policy, PolicyFunction } from '../../policy/index.js';
 import { contextFrom, ForwardContext, linkableSignalOf } from '../../policy/index.js';
+import { isNativePromise } from '../../policy/native-promise.js';
 import type { Random } from '../../random/index.js';
 import { systemRandom } from '../../random/index.js';
 import { sleep } from '../../signal/index.js';
@@ -310,18 +311,55 @@ export class RetryPolicy implements Policy {
         : checkShape<Random>('random', options.random, ['next'], 'a Random');
   }
 
-  async execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
+  execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions | ExecuteContext): Promise<T> {
     const parent = contextFrom(options);
     this.budget?.recordRequest();
-    let result: T;
+    let returned: T | PromiseLike<T>;
     try {
-      result = await fn(parent.attempt === 1 ? parent : new ForwardContext(parent, parent.deadline, 1));
+      returned = fn(parent.attempt === 1 ? parent : new ForwardContext(parent, parent.deadline, 1));
     } catch (error) {
-      return this.retryAfterFailure(fn, parent, { kind: 'error', error });
+      return this.firstThrew(fn, parent, error);
     }
+    if (!isNativePromise(returned)) return this.awaitFirst(fn, parent, returned);
+    // A built-in promise: `then` runs the handlers on the turn `await` would resume on, without
+    // an async frame. Success needs no per-call state unless results are inspected.
+    const onError = (error: unknown): Promise<T> =>
+      this.retryAfterFailure(fn, parent, { kind: 'error', error });
+    if (this.handleResult === undefined)
+      return returned.then(this.firstSucceeded as (result: T) => T, onError);
+    return returned.then((result) => this.firstResult(fn, parent, result), onError);
+  }
+
+  /** Attempt 1 returned `result`, unless `handleResult` calls it a failure. */
+  private firstResult<T>(fn: PolicyFunction<T>, parent: ExecuteContext, result: T): T | Promise<T> {
     if (this.handleResult?.(result, 1)) return this.retryAfterFailure(fn, parent, { kind: 'result', result });
     if (this.successEmitter.hasListeners) this.successEmitter.emit({ attempts: 1 });
     return result;
+  }
+
+  private readonly firstSucceeded = (result: unknown): unknown => {
+    if (this.successEmitter.hasListeners) this.successEmitter.emit({ attempts: 1 });
+    return result;
+  };
+
+  /** Attempt 1 threw synchronously (an async function, so the caller waits as many turns as before). */
+  private async firstThrew<T>(fn: PolicyFunction<T>, parent: ExecuteContext, error: unknown): Promise<T> {
+    return this.retryAfterFailure(fn, parent, { kind: 'error', error });
+  }
+
+  /** Attempt 1 returned a plain value or a foreign thenable: adopt it with `await`. */
+  private async awaitFirst<T>(
+    fn: PolicyFunction<T>,
+    parent: ExecuteContext,
+    returned: T | PromiseLike<T>,
+  ): Promise<T> {
+    let result: T;
+    try {
+      result = await returned;
+    } catch (error) {
+      return this.retryAfterFailure(fn, parent, { kind: 'error', error });
+    }
+    return this.firstResult(fn, parent, result);
   }
 
   /** The slow path: attempt 1 failed; keep going until success or a reason to stop. */

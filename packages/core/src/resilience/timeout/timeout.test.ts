@@ -11,6 +11,38 @@ import type { ExecuteContext } from '../../policy/index.js';
 import { BaseContext, contextFrom } from '../../policy/index.js';
 import { DEFAULT_TIMEOUT_OPTIONS, type TimeoutEvent, timeout } from './timeout.js';
 
+/**
+ * The microtask turn, counted from the moment its input resolves (or rejects), on which the
+ * promise `wrap` builds from that input settles. Lets a test pin how many turns a wrapper adds.
+ */
+async function settlementTurn(
+  wrap: (input: Promise<string>) => Promise<unknown>,
+  fail = false,
+): Promise<number> {
+  let settle!: (ok: boolean) => void;
+  const input = new Promise<string>((resolve, reject) => {
+    settle = (ok) => (ok ? resolve('value') : reject(new Error('failure')));
+  });
+  const output = wrap(input);
+  let turn = 0;
+  let settledAt = -1;
+  const mark = (): void => {
+    settledAt = turn;
+  };
+  output.then(mark, mark);
+  settle(!fail);
+  while (settledAt < 0 && turn < 50) {
+    turn++;
+    await Promise.resolve();
+  }
+  return settledAt;
+}
+
+/** The reference: one `async` function awaiting its input. */
+async function oneAsyncLayer(input: Promise<string>): Promise<string> {
+  return await input;
+}
+
 /** A promise that rejects with the signal's reason once it aborts (what fetch does). */
 function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
@@ -32,6 +64,30 @@ function track<T>(promise: Promise<T>) {
   );
   return state;
 }
+
+describe('timeout, microtask turns', () => {
+  it('hands over a success or a failure on the turn one async wrapper would', async () => {
+    const policy = timeout(1_000, { clock: new VirtualClock() });
+    for (const fail of [false, true]) {
+      const reference = await settlementTurn(oneAsyncLayer, fail);
+      expect(reference).toBeGreaterThan(0);
+      expect(await settlementTurn((input) => policy.execute(() => input), fail)).toBe(reference);
+    }
+  });
+
+  it('adopts a plain value on the turn await would', async () => {
+    const policy = timeout(1_000, { clock: new VirtualClock() });
+    const viaAwait = await settlementTurn(async (input) => {
+      await input;
+      return (async () => await 'plain')();
+    });
+    const viaPolicy = await settlementTurn(async (input) => {
+      await input;
+      return policy.execute(() => 'plain');
+    });
+    expect(viaPolicy).toBe(viaAwait);
+  });
+});
 
 describe('timeout, cooperative mode', () => {
   it('aborts the signal at the limit with a TimeoutError carrying the deadline', async () => {

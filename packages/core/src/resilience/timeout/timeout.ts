@@ -6,6 +6,7 @@ import { EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import type { ExecuteContext, ExecuteOptions, Policy, PolicyFunction } from '../../policy/index.js';
 import { AbortableContext, contextFrom } from '../../policy/index.js';
+import { isNativePromise } from '../../policy/native-promise.js';
 import { abortError } from '../../signal/index.js';
 
 /**
@@ -219,10 +220,38 @@ export class TimeoutPolicy implements Policy {
     return this.mode === 'cooperative' ? this.runCooperative(fn, context) : this.runAggressive(fn, context);
   }
 
-  private async runCooperative<T>(fn: PolicyFunction<T>, context: TimedContext): Promise<T> {
+  private runCooperative<T>(fn: PolicyFunction<T>, context: TimedContext): Promise<T> {
+    let returned: T | PromiseLike<T>;
+    try {
+      returned = fn(context);
+    } catch (error) {
+      return this.settleRejected(context, error);
+    }
+    if (!isNativePromise(returned)) return this.awaitCooperative(returned, context);
+    // A built-in promise: `then` settles on the turn `await` would resume on, without an async frame.
+    return returned.then(
+      (value) => {
+        this.settle(context, true, undefined);
+        return value;
+      },
+      (error: unknown) => {
+        this.settle(context, false, error);
+        throw error;
+      },
+    );
+  }
+
+  /** The function threw synchronously: settle, then reject (async, so a throwing listener rejects too). */
+  private async settleRejected<T>(context: TimedContext, error: unknown): Promise<T> {
+    this.settle(context, false, error);
+    throw error;
+  }
+
+  /** The function returned a plain value or a foreign thenable: adopt it with `await`. */
+  private async awaitCooperative<T>(returned: T | PromiseLike<T>, context: TimedContext): Promise<T> {
     let value: T;
     try {
-      value = await fn(context);
+      value = await returned;
     } catch (error) {
       this.settle(context, false, error);
       throw error;
