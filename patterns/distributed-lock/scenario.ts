@@ -8,6 +8,7 @@ import {
   type LeaseStore,
   type LockHandle,
 } from '@keel/core/distributed-lock';
+import { check, checkKnownKeys } from '@keel/core/options';
 import { sleep } from '@keel/core/signal';
 import { type TimeoutPolicy, timeout } from '@keel/core/timeout';
 import { constant, defineScenario, row, runVariants, type World } from '@keel/sim';
@@ -107,8 +108,10 @@ export class RpcLeaseStore implements LeaseStore {
     private readonly to: string,
     options: RpcLeaseStoreOptions,
   ) {
+    checkKnownKeys('RpcLeaseStore', options, ['clock', 'timeoutMs']);
     world.node(from);
-    this.limit = timeout(options.timeoutMs ?? 250, { clock: options.clock });
+    const clock = check.object<Clock>('clock', options.clock) as Clock;
+    this.limit = timeout(check.duration('timeoutMs', options.timeoutMs, 250, { above: 0 }), { clock });
   }
 
   private call<T>(request: LeaseRequest): Promise<T> {

@@ -1,4 +1,5 @@
 import type { Clock } from '@keel/core/clock';
+import { check } from '@keel/core/options';
 import {
   InMemoryRegistryStore,
   type RegistryStore,
@@ -81,7 +82,7 @@ export class RpcRegistryStore implements RegistryStore {
     timeoutMs = 250,
   ) {
     world.node(from);
-    this.limit = timeout(timeoutMs, { clock });
+    this.limit = timeout(check.duration('timeoutMs', timeoutMs, 250, { above: 0 }), { clock });
   }
 
   /** The calling process dies: nothing more is sent. */

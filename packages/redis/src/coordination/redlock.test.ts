@@ -283,6 +283,26 @@ describe.skipIf(!binary.available)('Redlock over three redis-server processes', 
     await lease.release();
   });
 
+  it('an abort while waiting between attempts rejects with the reason and takes nothing', async () => {
+    const key = freshKey('abort');
+    const holder = await redlock().acquire(key, { ttlMs: 5_000 });
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    const waiting = redlock({ retryCount: 1_000, retryDelayMs: 10, retryJitterMs: 0 })
+      .acquire(key, { ttlMs: 5_000, signal: controller.signal })
+      .catch((e: unknown) => e);
+    await sleep(60);
+    controller.abort(reason);
+    expect(await waiting).toBe(reason);
+    expect(await valuesOf(key)).toEqual([holder.value, holder.value, holder.value]);
+    await holder.release();
+    const aborted = await redlock()
+      .acquire(key, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(aborted).toBe(reason);
+    expect(await valuesOf(key)).toEqual([null, null, null]);
+  });
+
   it('rejects bad options naming the field', () => {
     const fields: [() => unknown, string][] = [
       [() => new Redlock([]), 'instances'],
