@@ -14,9 +14,11 @@ describe('isNativePromise', () => {
   it('rejects plain values, thenables, subclasses and promises with their own then', () => {
     class Sub<T> extends Promise<T> {}
     const patched = Promise.resolve(3);
+    // biome-ignore lint/suspicious/noThenProperty: the test needs a promise whose then is replaced
     (patched as { then: unknown }).then = () => undefined;
     expect(isNativePromise(undefined)).toBe(false);
     expect(isNativePromise(42)).toBe(false);
+    // biome-ignore lint/suspicious/noThenProperty: the test needs a foreign thenable
     const thenable = { then: (onValue: (value: number) => unknown) => onValue(1) };
     expect(isNativePromise(thenable as unknown as PromiseLike<number>)).toBe(false);
     expect(isNativePromise(Sub.resolve(1))).toBe(false);

@@ -282,6 +282,7 @@ describe('retry, microtask turns', () => {
 
   it('adopts a plain value or a foreign thenable on the turn await would', async () => {
     const policy = retry({ clock: new VirtualClock() });
+    // biome-ignore lint/suspicious/noThenProperty: the test needs a foreign thenable
     const thenable = { then: (onValue: (value: string) => void) => onValue('value') };
     const viaAwait = await settlementTurn(async (input) => {
       await input;
