@@ -6,7 +6,10 @@ import { registerScenario, type Scenario, type ScenarioRegistry, scenarios } fro
 import { autoScalingScenario } from './auto-scaling/scenario.js';
 import { bulkheadScenario, overloadScenario } from './bulkhead/scenario.js';
 import { circuitBreakerScenario } from './circuit-breaker/scenario.js';
+import { splitBrainScenario } from './distributed-lock/scenario.js';
+import { leaderFailoverScenario } from './leader-election/scenario.js';
 import { retryScenario, retryStormScenario } from './retry-backoff/scenario.js';
+import { discoveryChurnScenario } from './service-discovery/scenario.js';
 import { hedgingScenario, timeoutScenario } from './timeout/scenario.js';
 
 /**
@@ -26,6 +29,9 @@ export const patternScenarios: readonly Scenario<any>[] = [
   bulkheadScenario,
   overloadScenario,
   autoScalingScenario,
+  splitBrainScenario,
+  leaderFailoverScenario,
+  discoveryChurnScenario,
 ];
 
 for (const scenario of patternScenarios) registerScenario(scenario);
@@ -57,4 +63,7 @@ export const mainSeries: Readonly<Record<string, readonly string[]>> = {
   bulkhead: ['pool', 'inventory.ok', 'inventory.failed'],
   overload: ['goodput', 'answered.latency.p99', 'req.failed'],
   'auto-scaling': ['replicas', 'ready', 'req.latency.p99'],
+  'split-brain': ['writes.accepted', 'writes.conflicting', 'writes.refused', 'updates.lost'],
+  'leader-failover': ['leaders', 'acts.accepted', 'acts.stale', 'acts.refused'],
+  'discovery-churn': ['routed.dead', 'req.failed', 'list.dead'],
 };
