@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../../errors/index.js';
 import { isStaleFencingTokenError } from './errors.js';
 import { FencedStore } from './fenced-store.js';
 
@@ -28,5 +29,17 @@ describe('FencedStore', () => {
     expect(store.read('a')?.value).toBe(2);
     expect(store.highestToken('b')).toBe(9n);
     expect(store.highestToken('none')).toBe(0n);
+  });
+});
+
+describe('FencedStore token checks', () => {
+  it('refuses a write or update without a bigint token, even after newer writes', () => {
+    const store = new FencedStore<number>();
+    store.write('k', 5n, 1);
+    for (const bad of [undefined, 7, '9', null]) {
+      expect(() => store.write('k', bad as unknown as bigint, 2)).toThrow(InvalidOptionError);
+      expect(() => store.update('k', bad as unknown as bigint, () => 3)).toThrow(InvalidOptionError);
+    }
+    expect(store.read('k')).toEqual({ value: 1, token: 5n });
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../../errors/index.js';
 import { StaleFencingTokenError } from './errors.js';
 
 /**
@@ -35,6 +36,7 @@ export class FencedStore<T> {
 
   /** Stores `value` under `key` unless a newer token has written it; throws `StaleFencingTokenError` then. */
   write(key: string, token: bigint, value: T): void {
+    checkToken(token);
     const current = this.values.get(key);
     if (current && current.token > token) {
       this.rejected++;
@@ -49,6 +51,7 @@ export class FencedStore<T> {
    * in one step, as a database would do it in one statement).
    */
   update(key: string, token: bigint, update: (current: T | undefined) => T): T {
+    checkToken(token);
     const current = this.values.get(key);
     if (current && current.token > token) {
       this.rejected++;
@@ -74,4 +77,12 @@ export class FencedStore<T> {
   get stats(): { readonly accepted: number; readonly rejected: number } {
     return { accepted: this.accepted, rejected: this.rejected };
   }
+}
+
+/**
+ * A token must be a bigint: anything else compares false against every stored token and would
+ * slip past the fence (an untyped caller passing `undefined`, a Redlock lease that has none).
+ */
+function checkToken(token: unknown): asserts token is bigint {
+  if (typeof token !== 'bigint') throw new InvalidOptionError('token', token, 'a bigint fencing token');
 }
