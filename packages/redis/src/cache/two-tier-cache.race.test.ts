@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { VirtualClock } from '@keel/core/clock';
+import { isInvalidOptionError } from '@keel/core/errors';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { isTwoTierStartError, type TwoTierStartError } from './errors.js';
 import { TwoTierCache } from './two-tier-cache.js';
 
 /** Just enough of an ioredis client for the cache's coherence logic, with replies under test control. */
@@ -42,6 +45,7 @@ class FakeRedis extends EventEmitter {
   }
   disconnect(): void {
     this.status = 'end';
+    this.emit('end');
   }
   /** Delivers an invalidation message as ioredis does for RESP2 (`messageBuffer`). */
   invalidate(keys: string[] | null): void {
@@ -127,5 +131,151 @@ describe('TwoTierCache coherence', () => {
     await cache.close();
     expect(cache.state).toBe('closed');
     expect(subscriber.status).toBe('end');
+  });
+});
+
+/** A Redis whose connections never become ready (a host that does not answer). */
+class UnreachableRedis extends FakeRedis {
+  override status = 'connecting';
+  connectCalls = 0;
+  override duplicate(): FakeRedis {
+    const subscriber = new UnreachableRedis();
+    subscriber.status = 'wait';
+    this.subscriber = subscriber;
+    return subscriber;
+  }
+  override connect(): Promise<void> {
+    this.connectCalls++;
+    this.status = 'connecting';
+    this.emit('error', new Error('connect ETIMEDOUT'));
+    return new Promise(() => {});
+  }
+}
+
+describe('TwoTierCache start', () => {
+  async function rejection(promise: Promise<unknown>): Promise<unknown> {
+    try {
+      await promise;
+    } catch (error) {
+      return error;
+    }
+    throw new Error('start resolved');
+  }
+
+  it('gives up after the timeout, names what was not ready, lets go of the subscriber and can start again', async () => {
+    const clock = new VirtualClock();
+    const redis = new UnreachableRedis();
+    const cache = new TwoTierCache<string>(redis as unknown as Redis, { clock });
+    const states: string[] = [];
+    cache.onStateChange(({ to, reason }) => states.push(`${to}: ${reason}`));
+    const starting = rejection(cache.start({ timeout: 2_000 }));
+    await clock.advanceAsync(1_999);
+    expect(cache.state).toBe('degraded');
+    await clock.advanceAsync(1);
+    const error = (await starting) as TwoTierStartError;
+    expect(isTwoTierStartError(error)).toBe(true);
+    expect(error.stage).toBe('invalidation connection');
+    expect(error.reason).toBe('timeout');
+    expect(error.timeoutMs).toBe(2_000);
+    expect((error.cause as Error).message).toBe('connect ETIMEDOUT');
+    expect(error.message).toContain('invalidation connection was not ready');
+    expect(cache.state).toBe('idle');
+    expect(states).toEqual(['degraded: starting', 'idle: start failed']);
+    const first = redis.subscriber!;
+    expect(first.status).toBe('end');
+    expect(
+      first.listenerCount('ready') + first.listenerCount('close') + first.listenerCount('messageBuffer'),
+    ).toBe(0);
+    expect(redis.listenerCount('ready') + redis.listenerCount('close') + redis.listenerCount('end')).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    // The data connection was already connecting: start left it alone.
+    expect(redis.connectCalls).toBe(0);
+    // A second attempt makes a new subscriber and fails the same way.
+    const again = rejection(cache.start({ timeout: 500 }));
+    await clock.advanceAsync(500);
+    expect(isTwoTierStartError(await again)).toBe(true);
+    expect(redis.subscriber).not.toBe(first);
+  });
+
+  it('names the data connection when the invalidation connection is ready but the data connection is not', async () => {
+    const clock = new VirtualClock();
+    const redis = new UnreachableRedis();
+    redis.status = 'wait';
+    const subscriber = new FakeRedis();
+    subscriber.status = 'wait';
+    const cache = new TwoTierCache<string>(redis as unknown as Redis, {
+      clock,
+      createSubscriber: () => subscriber as unknown as Redis,
+    });
+    const starting = rejection(cache.start({ timeout: 1_000 }));
+    await clock.advanceAsync(1_000);
+    const error = (await starting) as TwoTierStartError;
+    expect(error.stage).toBe('data connection');
+    expect((error.cause as Error).message).toBe('connect ETIMEDOUT');
+    expect(redis.connectCalls).toBe(1);
+    expect(subscriber.status).toBe('end');
+  });
+
+  it('names tracking when both connections are ready but Redis refuses CLIENT TRACKING', async () => {
+    const clock = new VirtualClock();
+    const redis = new FakeRedis();
+    redis.call = async () => {
+      throw new Error("ERR unknown subcommand 'TRACKING'");
+    };
+    const cache = new TwoTierCache<string>(redis as unknown as Redis, { clock });
+    const starting = rejection(cache.start({ timeout: 1_000 }));
+    await clock.advanceAsync(1_000);
+    const error = (await starting) as TwoTierStartError;
+    expect(error.stage).toBe('tracking');
+    expect(error.message).toContain('TRACKING');
+  });
+
+  it('fails at once when a connection ends for good, without waiting for the timeout', async () => {
+    const clock = new VirtualClock();
+    const redis = new UnreachableRedis();
+    const cache = new TwoTierCache<string>(redis as unknown as Redis, { clock });
+    const starting = rejection(cache.start({ timeout: 60_000 }));
+    await clock.advanceAsync(0);
+    redis.status = 'end';
+    redis.emit('end');
+    const error = (await starting) as TwoTierStartError;
+    expect(error.reason).toBe('connection ended');
+    expect(error.stage).toBe('data connection');
+    expect(clock.now()).toBe(0);
+    expect(cache.state).toBe('idle');
+  });
+
+  it('rejects with the abort reason, shares a start between concurrent callers and waits without limit on Infinity', async () => {
+    const clock = new VirtualClock();
+    const redis = new UnreachableRedis();
+    const cache = new TwoTierCache<string>(redis as unknown as Redis, { clock });
+    const controller = new AbortController();
+    const starting = rejection(cache.start({ signal: controller.signal, timeout: Number.POSITIVE_INFINITY }));
+    const second = rejection(cache.start());
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advanceAsync(3_600_000);
+    controller.abort(new Error('shutting down'));
+    expect(((await starting) as Error).message).toBe('shutting down');
+    expect(((await second) as Error).message).toBe('shutting down');
+    expect(cache.state).toBe('idle');
+    const aborted = await rejection(cache.start({ signal: AbortSignal.abort() }));
+    expect((aborted as Error).name).toBe('AbortError');
+    expect(redis.subscriber?.status).toBe('end');
+  });
+
+  it('rejects bad options with the field named, before connecting anything', async () => {
+    const redis = new FakeRedis();
+    const cache = new TwoTierCache<string>(redis as unknown as Redis);
+    for (const [field, options] of [
+      ['timeout', { timeout: 0 }],
+      ['signal', { signal: 'now' }],
+      ['start.retries', { retries: 3 }],
+    ] as const) {
+      const caught = await rejection(cache.start(options as never));
+      expect(isInvalidOptionError(caught), field).toBe(true);
+      expect((caught as { field: string }).field).toBe(field);
+    }
+    expect(redis.subscriber).toBeUndefined();
+    expect(cache.state).toBe('idle');
   });
 });

@@ -1,8 +1,10 @@
+import { createServer } from 'node:net';
 import { VirtualClock } from '@keel/core/clock';
 import { isInvalidOptionError } from '@keel/core/errors';
 import { probeService } from '@keel/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isTwoTierStartError, type TwoTierStartError } from './errors.js';
 import { TwoTierCache, type TwoTierState } from './two-tier-cache.js';
 
 const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 3 } as const;
@@ -161,3 +163,107 @@ describe.skipIf(!service.available).each(['default', 'broadcast'] as const)(
     });
   },
 );
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startError(cache: TwoTierCache<unknown>, timeout: number): Promise<TwoTierStartError> {
+  try {
+    await cache.start({ timeout });
+  } catch (error) {
+    if (isTwoTierStartError(error)) return error;
+    throw error;
+  }
+  throw new Error('start resolved against an unreachable Redis');
+}
+
+describe('TwoTierCache.start against a closed port', () => {
+  it('rejects after the timeout naming the connection, leaves no subscriber retrying, and is idle', async () => {
+    const port = await closedPort();
+    // ioredis keeps reconnecting (its default retryStrategy): only the timeout ends the wait.
+    const data = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    data.on('error', () => {});
+    const subscribers: Redis[] = [];
+    const cache = new TwoTierCache<unknown>(data, {
+      createSubscriber: () => {
+        const subscriber = data.duplicate({ autoResubscribe: false, lazyConnect: true });
+        subscribers.push(subscriber);
+        return subscriber;
+      },
+    });
+    try {
+      const error = await startError(cache, 300);
+      expect(error.stage).toBe('invalidation connection');
+      expect(error.reason).toBe('timeout');
+      expect(String((error.cause as Error | undefined)?.message)).toContain('ECONNREFUSED');
+      expect(cache.state).toBe('idle');
+      expect(subscribers).toHaveLength(1);
+      // ioredis leaves a connection closed while reconnecting in 'reconnecting', but stops it:
+      // no attempt follows (it retried every 50 to 300 ms before).
+      let attempts = 0;
+      subscribers[0]!.on('reconnecting', () => attempts++);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(attempts).toBe(0);
+    } finally {
+      data.disconnect();
+    }
+  });
+
+  it('fails without waiting out the timeout when the connections are not allowed to retry', async () => {
+    const port = await closedPort();
+    const data = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    data.on('error', () => {});
+    const cache = new TwoTierCache<unknown>(data);
+    try {
+      // An hour: a test that waited for it would time out.
+      const error = await startError(cache, 3_600_000);
+      expect(error.reason).toBe('connection ended');
+      expect(cache.state).toBe('idle');
+    } finally {
+      data.disconnect();
+    }
+  });
+
+  it.skipIf(!service.available)(
+    'names the data connection when only the invalidation connection reaches Redis',
+    async () => {
+      const port = await closedPort();
+      const data = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      data.on('error', () => {});
+      const subscriber = new Redis({ ...connection, lazyConnect: true, autoResubscribe: false });
+      const cache = new TwoTierCache<unknown>(data, { createSubscriber: () => subscriber });
+      try {
+        const error = await startError(cache, 500);
+        expect(error.stage).toBe('data connection');
+        expect(String((error.cause as Error | undefined)?.message)).toContain('ECONNREFUSED');
+        await eventually(() => subscriber.status === 'end', 'the subscriber to end');
+      } finally {
+        data.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(!service.available)('an abort signal stops a start that is waiting', async () => {
+    const port = await closedPort();
+    const data = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    data.on('error', () => {});
+    const subscriber = new Redis({ ...connection, lazyConnect: true, autoResubscribe: false });
+    const cache = new TwoTierCache<unknown>(data, { createSubscriber: () => subscriber });
+    const controller = new AbortController();
+    try {
+      const starting = cache.start({ signal: controller.signal, timeout: 3_600_000 });
+      setTimeout(() => controller.abort(new Error('deploy cancelled')), 100);
+      await expect(starting).rejects.toThrow('deploy cancelled');
+      expect(cache.state).toBe('idle');
+      await eventually(() => subscriber.status === 'end', 'the subscriber to end');
+    } finally {
+      data.disconnect();
+    }
+  });
+});

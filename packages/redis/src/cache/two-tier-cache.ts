@@ -4,11 +4,13 @@ import { InvalidOptionError } from '@keel/core/errors';
 import { type Event, EventEmitter } from '@keel/core/events';
 import { check, checkKnownKeys } from '@keel/core/options';
 import { type Random, systemRandom } from '@keel/core/random';
+import { abortError, raceAbort } from '@keel/core/signal';
 import type { Redis } from 'ioredis';
+import { TwoTierStartError, type TwoTierStartStage } from './errors.js';
 
 /**
  * Where the two-tier cache stands:
- * - `idle`: created, {@link TwoTierCache.start} not called yet (reads go to Redis only);
+ * - `idle`: created, {@link TwoTierCache.start} not called yet or failed (reads go to Redis only);
  * - `tracking`: invalidations flow, the in-process tier (L1) serves reads;
  * - `degraded`: the invalidation connection or tracking was lost: L1 was flushed and is bypassed
  *   until tracking is re-established (then flushed once more and used again);
@@ -86,7 +88,7 @@ export interface TwoTierCacheOptions<V> {
    */
   readonly createSubscriber?: () => Redis;
   /**
-   * The source of time for L1 expiry.
+   * The source of time for L1 expiry and the start timeout.
    * @default systemClock
    */
   readonly clock?: Clock;
@@ -105,6 +107,25 @@ export const DEFAULT_TWO_TIER_CACHE_OPTIONS = {
   prefix: '',
   mode: 'default',
 } as const;
+
+/** Options of {@link TwoTierCache.start}. */
+export interface TwoTierStartOptions {
+  /**
+   * Abandons the start: it rejects with the signal's reason and the cache returns to `idle`.
+   * @default undefined
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * How long `start` waits, in milliseconds, for both connections to be ready and tracking to be
+   * on before it rejects with a {@link TwoTierStartError}; `Infinity` waits as long as the
+   * connections keep retrying.
+   * @default 10_000
+   */
+  readonly timeout?: number;
+}
+
+/** The defaults of {@link TwoTierStartOptions}. */
+export const DEFAULT_TWO_TIER_START_OPTIONS = { timeout: 10_000 } as const;
 
 const KNOWN_OPTIONS = [
   'l1',
@@ -177,7 +198,12 @@ export class TwoTierCache<V> {
   private readonly serialize: (value: V) => string;
   private readonly deserialize: (text: string) => V;
   private readonly createSubscriber: () => Redis;
+  private readonly clock: Clock;
   private subscriber: Redis | undefined;
+  /** The start in progress, shared by concurrent callers. */
+  private starting: Promise<void> | undefined;
+  /** Why the last attempt to turn tracking on failed (reported by a failed start). */
+  private lastTrackingError: unknown;
   /** The invalidation connection's client id, once it is subscribed (reset when it drops). */
   private subscriberId: number | undefined;
   /** Tracking attempts run one at a time. */
@@ -220,10 +246,11 @@ export class TwoTierCache<V> {
       check.func<() => Redis>('createSubscriber', options.createSubscriber) ??
       (() => redis.duplicate({ autoResubscribe: false, lazyConnect: true }));
     const l1Options = check.object<NonNullable<TwoTierCacheOptions<V>['l1']>>('l1', options.l1) ?? d.l1;
+    this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
     this.l1 = new Cache<string, V>({
       ...l1Options,
       ttl: this.l1Ttl,
-      clock: check.object<Clock>('clock', options.clock) ?? systemClock,
+      clock: this.clock,
       random: check.object<Random>('random', options.random) ?? systemRandom,
     });
   }
@@ -235,27 +262,144 @@ export class TwoTierCache<V> {
 
   /**
    * Opens the invalidation connection and turns tracking on; resolves once L1 is in use.
-   * Reconnections afterwards are handled by themselves.
+   * Reconnections afterwards are handled by themselves. Nothing waits forever: if both
+   * connections are not ready and tracking on within `timeout`, or a connection ends for good,
+   * it rejects with a {@link TwoTierStartError} naming what was not ready; an aborted `signal`
+   * rejects with its reason. Either way the invalidation connection is closed and the cache is
+   * `idle` again (reads go to Redis), so `start` may be retried. Concurrent calls share the first
+   * call's start (its signal and timeout); a later caller's own signal only abandons its wait.
+   *
+   * @example
+   * ```ts
+   * import { Redis } from 'ioredis';
+   * import { TwoTierCache } from '@keel/redis';
+   * const redis = new Redis({ host: '127.0.0.1' });
+   * const cache = new TwoTierCache<string>(redis);
+   * await cache.start({ timeout: 5_000, signal: AbortSignal.timeout(10_000) });
+   * ```
    */
-  async start(): Promise<void> {
+  async start(options: TwoTierStartOptions = {}): Promise<void> {
+    check.object('start', options);
+    checkKnownKeys('start', options, ['signal', 'timeout']);
+    const signal = check.signal('signal', options.signal);
+    const timeout = check.duration('timeout', options.timeout, DEFAULT_TWO_TIER_START_OPTIONS.timeout, {
+      above: 0,
+      allowInfinity: true,
+    });
+    if (signal?.aborted) throw abortError(signal);
+    if (this.starting !== undefined) return raceAbort(this.starting, signal);
     if (this.currentState !== 'idle') return;
+    const starting = this.startOnce(signal, timeout);
+    this.starting = starting;
+    const done = (): void => {
+      if (this.starting === starting) this.starting = undefined;
+    };
+    starting.then(done, done);
+    return starting;
+  }
+
+  private startOnce(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
     const subscriber = this.createSubscriber();
     this.subscriber = subscriber;
-    subscriber.on('messageBuffer', (channel: Buffer, message: unknown) => {
+    this.lastTrackingError = undefined;
+    let subscriberError: unknown;
+    let dataError: unknown;
+    const onMessage = (channel: Buffer, message: unknown): void => {
       if (channel.toString() === INVALIDATE_CHANNEL) this.applyInvalidation(message);
-    });
-    subscriber.on('ready', () => void this.track('invalidation connection ready'));
-    subscriber.on('close', () => {
+    };
+    const onSubscriberReady = (): void => void this.track('invalidation connection ready');
+    const onSubscriberClose = (): void => {
       this.subscriberId = undefined;
       this.degrade('invalidation connection lost');
-    });
-    subscriber.on('error', () => this.degrade('invalidation connection error'));
+    };
+    const onSubscriberError = (error: unknown): void => {
+      subscriberError = error;
+      this.degrade('invalidation connection error');
+    };
+    subscriber.on('messageBuffer', onMessage);
+    subscriber.on('ready', onSubscriberReady);
+    subscriber.on('close', onSubscriberClose);
+    subscriber.on('error', onSubscriberError);
     this.redis.on('ready', this.onDataReady);
     this.redis.on('close', this.onDataLost);
     this.setState('degraded', 'starting');
-    if (subscriber.status === 'wait') await subscriber.connect();
-    else await this.track('start');
-    await this.whenTracking();
+
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const onDataError = (error: unknown): void => {
+        dataError = error;
+      };
+      const stageNow = (): TwoTierStartStage =>
+        subscriber.status !== 'ready'
+          ? 'invalidation connection'
+          : this.redis.status !== 'ready'
+            ? 'data connection'
+            : 'tracking';
+      const causeOf = (stage: TwoTierStartStage): unknown =>
+        stage === 'invalidation connection'
+          ? subscriberError
+          : stage === 'data connection'
+            ? dataError
+            : this.lastTrackingError;
+      const finish = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        timer?.clear();
+        signal?.removeEventListener('abort', onAbort);
+        watching.dispose();
+        subscriber.off('end', onSubscriberEnd);
+        this.redis.off('end', onDataEnd);
+        this.redis.off('error', onDataError);
+        if (error === undefined) {
+          resolve();
+          return;
+        }
+        // Let go of everything this start set up, so that nothing keeps retrying in the background.
+        subscriber.off('messageBuffer', onMessage);
+        subscriber.off('ready', onSubscriberReady);
+        subscriber.off('close', onSubscriberClose);
+        subscriber.off('error', onSubscriberError);
+        this.redis.off('ready', this.onDataReady);
+        this.redis.off('close', this.onDataLost);
+        if (this.subscriber === subscriber) {
+          this.subscriber = undefined;
+          this.subscriberId = undefined;
+        }
+        subscriber.disconnect();
+        if (this.currentState !== 'closed') {
+          this.flushLocal();
+          this.setState('idle', 'start failed');
+        }
+        reject(error);
+      };
+      const fail = (reason: 'timeout' | 'connection ended', stage = stageNow()): void =>
+        finish(new TwoTierStartError(stage, reason, timeoutMs, causeOf(stage)));
+      const onAbort = (): void => finish(abortError(signal!));
+      const onSubscriberEnd = (): void => fail('connection ended', 'invalidation connection');
+      const onDataEnd = (): void => fail('connection ended', 'data connection');
+      const watching = this.onStateChange(({ to }) => {
+        if (to === 'tracking' || to === 'closed') finish(undefined);
+      });
+      const timer = Number.isFinite(timeoutMs)
+        ? this.clock.setTimeout(() => fail('timeout'), timeoutMs)
+        : undefined;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      subscriber.on('end', onSubscriberEnd);
+      this.redis.on('end', onDataEnd);
+      this.redis.on('error', onDataError);
+      // A lazily connecting data connection would otherwise wait for the first command.
+      if (this.redis.status === 'wait')
+        this.redis.connect().catch((error: unknown) => {
+          dataError ??= error;
+        });
+      // A refused connection is not final: ioredis reconnects until its retryStrategy gives up
+      // ('end'), and the timeout bounds the wait.
+      if (subscriber.status === 'wait')
+        subscriber.connect().catch((error: unknown) => {
+          subscriberError ??= error;
+        });
+      else void this.track('start');
+    });
   }
 
   /**
@@ -387,8 +531,9 @@ export class TwoTierCache<V> {
       // Whatever L1 held was not covered by this tracking session.
       this.flushLocal();
       this.setState('tracking', reason);
-    } catch {
+    } catch (error) {
       // A connection dropped midway: its 'close' degrades, its 'ready' tries again.
+      this.lastTrackingError = error;
       this.degrade('tracking could not be enabled');
     }
   }
@@ -431,17 +576,5 @@ export class TwoTierCache<V> {
     if (from === to) return;
     this.currentState = to;
     this.stateChanges.emit({ from, to, reason });
-  }
-
-  private whenTracking(): Promise<void> {
-    if (this.currentState === 'tracking') return Promise.resolve();
-    return new Promise((resolve) => {
-      const subscription = this.onStateChange(({ to }) => {
-        if (to === 'tracking' || to === 'closed') {
-          subscription.dispose();
-          resolve();
-        }
-      });
-    });
   }
 }
