@@ -8,8 +8,10 @@ import { bulkheadScenario, overloadScenario } from './bulkhead/scenario.js';
 import { circuitBreakerScenario } from './circuit-breaker/scenario.js';
 import { splitBrainScenario } from './distributed-lock/scenario.js';
 import { leaderFailoverScenario } from './leader-election/scenario.js';
+import { loadBalancingScenario } from './load-balancing/scenario.js';
 import { retryScenario, retryStormScenario } from './retry-backoff/scenario.js';
 import { discoveryChurnScenario } from './service-discovery/scenario.js';
+import { shardingScenario } from './sharding/scenario.js';
 import { hedgingScenario, timeoutScenario } from './timeout/scenario.js';
 
 /**
@@ -28,6 +30,8 @@ export const patternScenarios: readonly Scenario<any>[] = [
   circuitBreakerScenario,
   bulkheadScenario,
   overloadScenario,
+  loadBalancingScenario,
+  shardingScenario,
   autoScalingScenario,
   splitBrainScenario,
   leaderFailoverScenario,
@@ -62,6 +66,8 @@ export const mainSeries: Readonly<Record<string, readonly string[]>> = {
   'circuit-breaker': ['calls', 'req.ok', 'req.failed', 'probes'],
   bulkhead: ['pool', 'inventory.ok', 'inventory.failed'],
   overload: ['goodput', 'answered.latency.p99', 'req.failed'],
+  'load-balancing': ['req.latency.p99', 'req.failed', 'ejected'],
+  sharding: ['cold', 'database.queued', 'req.latency.p99'],
   'auto-scaling': ['replicas', 'ready', 'req.latency.p99'],
   'split-brain': ['writes.accepted', 'writes.conflicting', 'writes.refused', 'updates.lost'],
   'leader-failover': ['leaders', 'acts.accepted', 'acts.stale', 'acts.refused'],
