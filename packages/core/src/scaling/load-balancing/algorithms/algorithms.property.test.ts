@@ -40,7 +40,7 @@ describe('smooth weighted round robin', () => {
           const total = weights.reduce((a, b) => a + b, 0);
           for (let cycle = 0; cycle < cycles; cycle++) {
             const counts = countPicks(balancer, total);
-            weights.forEach((weight, i) => expect(counts.get(`h${i}`) ?? 0).toBe(weight));
+            for (const [i, weight] of weights.entries()) expect(counts.get(`h${i}`) ?? 0).toBe(weight);
           }
         },
       ),
