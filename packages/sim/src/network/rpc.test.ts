@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { constant } from '../distributions.js';
 import { Simulator } from '../engine/simulator.js';
@@ -54,6 +55,27 @@ describe('Rpc', () => {
     await sim.run(100);
     expect(await answer).toBe('once');
     expect(net.stats.duplicated).toBe(1);
+  });
+
+  it('listens to the signal only while the call waits, and ignores an answer after an abort', async () => {
+    const { sim, net, rpc } = setup();
+    rpc.serve('server', (_body, reply) => reply(true, 'late'));
+    net.node('client');
+    const answered = new AbortController();
+    const first = rpc.call('client', 'server', 1, { signal: answered.signal });
+    expect(getEventListeners(answered.signal, 'abort')).toHaveLength(1);
+    await sim.run(100);
+    expect(await first).toBe('late');
+    expect(getEventListeners(answered.signal, 'abort')).toHaveLength(0);
+    answered.abort('after the answer');
+    const aborted = new AbortController();
+    const second = rpc.call('client', 'server', 2, { signal: aborted.signal }).catch((e: unknown) => e);
+    const reason = new Error('too slow');
+    sim.clock.setTimeout(() => aborted.abort(reason), 5);
+    await sim.run(200);
+    expect(await second).toBe(reason);
+    expect(rpc.inFlight).toBe(0);
+    expect(net.stats.delivered).toBe(4);
   });
 
   it('rejects at once with an already-aborted signal', async () => {

@@ -70,7 +70,7 @@ class PendingCall {
   done = false;
 
   constructor(
-    private readonly rpc: Rpc,
+    readonly rpc: Rpc,
     readonly signal: AbortSignal | undefined,
   ) {}
 
@@ -176,7 +176,8 @@ export class Rpc {
     const envelope = message.payload as RequestEnvelope | ResponseEnvelope;
     if (envelope.rpc === 'res') {
       const call = envelope.call;
-      if (call.done) return; // a duplicate or an answer nobody waits for any more
+      // A duplicate, an answer nobody waits for any more, or one for another Rpc's call.
+      if (call.done || call.rpc !== this) return;
       call.done = true;
       this.waiting--;
       if (call.signal) call.signal.removeEventListener('abort', call);
