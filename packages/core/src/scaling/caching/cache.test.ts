@@ -98,6 +98,34 @@ describe.each(policies)('Cache with $name', (policy) => {
     expect(rejected).toContain('huge');
   });
 
+  it('a set after a miss of the same key stores one entry, whatever ran in between', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({ maxEntries: 4, policy, clock });
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', 1).set('a', 2);
+    expect(cache.size).toBe(1);
+    // A miss, then other keys inserted (one of them the missed key, via a listener) before its set.
+    const removals: string[] = [];
+    cache.onRemoved(({ key, value, reason }) => {
+      removals.push(`${key}=${value} ${reason}`);
+      if (reason === 'expired' && key === 'e') cache.set('e', 99);
+    });
+    cache.set('e', 5, { ttl: 10 });
+    clock.advance(10);
+    expect(cache.get('e')).toBeUndefined();
+    expect(cache.peek('e')).toBe(99);
+    cache.set('e', 100);
+    expect(removals).toEqual(['e=5 expired', 'e=99 replaced']);
+    expect(cache.get('x')).toBeUndefined();
+    cache.set('b', 2);
+    cache.set('x', 3).set('x', 4);
+    expect(cache.keys().sort()).toEqual(['a', 'b', 'e', 'x']);
+    expect(cache.size).toBe(4);
+    for (let i = 0; i < 20; i++) cache.set(`k${i}`, i);
+    expect(cache.size).toBeLessThanOrEqual(4);
+    expect(cache.keys().length).toBe(cache.size);
+  });
+
   it('expires entries after their TTL on the injected clock', () => {
     const clock = new VirtualClock();
     const cache = new Cache<string, number>({ maxEntries: 10, ttl: 1_000, ttlJitter: 0, clock, policy });

@@ -141,8 +141,8 @@ export interface CacheStats {
  */
 export class Cache<K, V> {
   private readonly index = new Map<K, number>();
-  private readonly keyOf: (K | undefined)[] = [];
-  private readonly valueOf: (V | undefined)[] = [];
+  /** Each slot's key at `slot * 2` and value at `slot * 2 + 1`: one cache line holds both. */
+  private readonly entries: unknown[] = [];
   private expiries: Float64Array | undefined;
   private sizes: Float64Array | undefined;
   private readonly freeSlots: number[] = [];
@@ -154,7 +154,11 @@ export class Cache<K, V> {
   private readonly readBuffer: Int32Array;
   private readonly readBufferLength: number;
   private readCount = 0;
-  private lastMissKey: K | undefined;
+  /**
+   * The key of the last miss, known to be absent until the next insert (then {@link NO_KEY}), and
+   * its hash: the read-through `set` that usually follows needs neither an index lookup nor a hash.
+   */
+  private lastMissKey: K | typeof NO_KEY = NO_KEY;
   private lastMissHash = 0;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -229,10 +233,7 @@ export class Cache<K, V> {
     });
     this.usesHashes = policy.usesHashes;
     this.policyName = policy.name;
-    for (let slot = 0; slot < FIRST_SLOT; slot++) {
-      this.keyOf.push(undefined);
-      this.valueOf.push(undefined);
-    }
+    for (let slot = 0; slot < FIRST_SLOT; slot++) this.entries.push(undefined, undefined);
     this.growSlots(Math.min(this.slotLimit(), 64));
   }
 
@@ -257,6 +258,7 @@ export class Cache<K, V> {
           this.drainReads();
           this.expire(slot);
           this.misses++;
+          // Not remembered as absent: a removal listener may have stored the key again.
           this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
           return undefined;
         }
@@ -269,19 +271,15 @@ export class Cache<K, V> {
       } else if (this.readBufferLength === 0) {
         this.policy.onHit(slot);
       }
-      return this.valueOf[slot];
+      return this.entries[(slot << 1) + 1] as V;
     }
     this.misses++;
     if (this.readCount !== 0) this.drainReads();
-    if (this.usesHashes) {
-      // Remembered because a read-through `set` of the same key usually follows.
-      const hash = hashKey(key);
-      this.lastMissKey = key;
-      this.lastMissHash = hash;
-      this.policy.onMiss(hash);
-    } else {
-      this.policy.onMiss(0);
-    }
+    // Remembered because a read-through `set` of the same key usually follows.
+    const hash = this.usesHashes ? hashKey(key) : 0;
+    this.lastMissKey = key;
+    this.lastMissHash = hash;
+    this.policy.onMiss(hash);
     return undefined;
   }
 
@@ -289,7 +287,7 @@ export class Cache<K, V> {
   peek(key: K): V | undefined {
     const slot = this.index.get(key);
     if (slot === undefined || this.isExpired(slot)) return undefined;
-    return this.valueOf[slot];
+    return this.entries[(slot << 1) + 1] as V;
   }
 
   /** True when `key` is present and not expired; like {@link Cache.peek}, changes nothing. */
@@ -331,10 +329,12 @@ export class Cache<K, V> {
         return this;
       }
     }
-    let slot = this.index.get(key);
+    // The key of the last miss is absent (nothing was inserted since): no lookup needed.
+    const missed = key === this.lastMissKey;
+    let slot = missed ? undefined : this.index.get(key);
     if (slot !== undefined) {
-      const old = this.valueOf[slot] as V;
-      this.valueOf[slot] = value;
+      const old = this.entries[(slot << 1) + 1] as V;
+      this.entries[(slot << 1) + 1] = value;
       let oldWeight = 1;
       if (this.sizes !== undefined) {
         oldWeight = this.sizes[slot]!;
@@ -358,8 +358,8 @@ export class Cache<K, V> {
     } else {
       if (this.readCount !== 0) this.drainReads();
       slot = this.allocate();
-      this.keyOf[slot] = key;
-      this.valueOf[slot] = value;
+      this.entries[slot << 1] = key;
+      this.entries[(slot << 1) + 1] = value;
       this.index.set(key, slot);
       if (this.sizes !== undefined) {
         this.sizes[slot] = weight;
@@ -367,7 +367,8 @@ export class Cache<K, V> {
       }
       this.setExpiry(slot, ttl);
       let hash = 0;
-      if (this.usesHashes) hash = key === this.lastMissKey ? this.lastMissHash : hashKey(key);
+      if (this.usesHashes) hash = missed ? this.lastMissHash : hashKey(key);
+      this.lastMissKey = NO_KEY;
       this.policy.onInsert(slot, hash, this.weighted ? weight : 1);
     }
     if (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) this.evictOverflow();
@@ -389,13 +390,12 @@ export class Cache<K, V> {
   clear(): void {
     if (this.removed.hasListeners) {
       for (const [key, slot] of this.index) {
-        this.removed.emit({ key, value: this.valueOf[slot] as V, reason: 'cleared' });
+        this.removed.emit({ key, value: this.entries[(slot << 1) + 1] as V, reason: 'cleared' });
       }
     }
     this.index.clear();
     this.readCount = 0;
-    this.keyOf.length = FIRST_SLOT;
-    this.valueOf.length = FIRST_SLOT;
+    this.entries.length = FIRST_SLOT * 2;
     this.freeSlots.length = 0;
     this.nextSlot = FIRST_SLOT;
     this.totalWeight = 0;
@@ -458,7 +458,7 @@ export class Cache<K, V> {
     while (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) {
       const slot = this.policy.evict();
       const rejected = this.policy.lastWasRejection;
-      const key = this.keyOf[slot] as K;
+      const key = this.entries[slot << 1] as K;
       const value = this.release(slot);
       if (rejected) this.rejections++;
       else this.evictions++;
@@ -468,7 +468,7 @@ export class Cache<K, V> {
   }
 
   private expire(slot: number): void {
-    const key = this.keyOf[slot] as K;
+    const key = this.entries[slot << 1] as K;
     this.policy.onRemove(slot);
     const value = this.release(slot);
     this.expirations++;
@@ -477,10 +477,12 @@ export class Cache<K, V> {
 
   /** Frees `slot` on the cache's side (the policy has already let go) and returns its value. */
   private release(slot: number): V {
-    const value = this.valueOf[slot] as V;
-    this.index.delete(this.keyOf[slot] as K);
-    this.keyOf[slot] = undefined;
-    this.valueOf[slot] = undefined;
+    const entries = this.entries;
+    const at = slot << 1;
+    const value = entries[at + 1] as V;
+    this.index.delete(entries[at] as K);
+    entries[at] = undefined;
+    entries[at + 1] = undefined;
     if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
     this.freeSlots.push(slot);
     return value;
@@ -490,8 +492,7 @@ export class Cache<K, V> {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
     const slot = this.nextSlot++;
     if (slot >= this.slotCapacity) this.growSlots(Math.min(this.slotCapacity * 2, this.slotLimit()));
-    this.keyOf.push(undefined);
-    this.valueOf.push(undefined);
+    this.entries.push(undefined, undefined);
     return slot;
   }
 
@@ -531,6 +532,9 @@ export class Cache<K, V> {
     return expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now();
   }
 }
+
+/** Marks that no miss is remembered (a symbol, so that no key can equal it). */
+const NO_KEY: unique symbol = Symbol('no key');
 
 function grown(array: Float64Array, length: number, fill: number): Float64Array {
   const next = new Float64Array(length);

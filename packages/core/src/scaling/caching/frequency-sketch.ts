@@ -117,12 +117,15 @@ export class FrequencySketch {
     if (added !== 0 && ++this.additions >= this.sampleSize) this.halve();
   }
 
-  /** Reads the block of each `hashes[slots[i]]` so that the following increments find it cached. */
-  prefetch(hashes: Int32Array, slots: Int32Array, count: number): number {
+  /**
+   * Reads the block of each slot's hash, found at `words[(slots[i] << shift) + offset]`, so that
+   * the following increments find it cached.
+   */
+  prefetch(words: Int32Array, shift: number, offset: number, slots: Int32Array, count: number): number {
     const table = this.table;
     const blockMask = this.blockMask;
     let sink = 0;
-    for (let i = 0; i < count; i++) sink ^= table[(hashes[slots[i]!]! & blockMask) << 4]!;
+    for (let i = 0; i < count; i++) sink ^= table[(words[(slots[i]! << shift) + offset]! & blockMask) << 4]!;
     return sink;
   }
 

@@ -1,5 +1,5 @@
 import { check, checkKnownKeys } from '../../../options/index.js';
-import { Links } from './links.js';
+import { HASH, Links, META, NODE_SHIFT } from './links.js';
 import type { EvictionPolicy, EvictionPolicyFactory, PolicyContext } from './policy.js';
 
 const SMALL = 0;
@@ -23,10 +23,9 @@ export interface S3FifoOptions {
 export const DEFAULT_S3_FIFO_OPTIONS = { smallRatio: 0.1 } as const satisfies Required<S3FifoOptions>;
 
 class S3FifoPolicy implements EvictionPolicy {
+  /** Each slot's links, its key's hash ({@link HASH}) and its queue ({@link META}). */
   private readonly links = new Links(8);
-  private region = new Uint8Array(8);
   private frequency = new Uint8Array(8);
-  private hashes = new Int32Array(8);
   private weights: Float64Array | undefined;
   private readonly smallMax: number;
   private smallWeight = 0;
@@ -46,16 +45,10 @@ class S3FifoPolicy implements EvictionPolicy {
 
   grow(slots: number): void {
     this.links.grow(slots);
-    if (slots <= this.region.length) return;
-    const region = new Uint8Array(slots);
-    region.set(this.region);
-    this.region = region;
+    if (slots <= this.frequency.length) return;
     const frequency = new Uint8Array(slots);
     frequency.set(this.frequency);
     this.frequency = frequency;
-    const hashes = new Int32Array(slots);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
     if (this.weights !== undefined) {
       const weights = new Float64Array(slots);
       weights.set(this.weights);
@@ -76,15 +69,16 @@ class S3FifoPolicy implements EvictionPolicy {
   }
 
   onInsert(slot: number, hash: number, weight: number): void {
-    this.hashes[slot] = hash;
+    const nodes = this.links.nodes;
+    nodes[(slot << NODE_SHIFT) + HASH] = hash;
     this.frequency[slot] = 0;
     if (this.weights !== undefined) this.weights[slot] = weight;
     if (this.ghost.has(hash)) {
-      this.region[slot] = MAIN;
+      nodes[(slot << NODE_SHIFT) + META] = MAIN;
       this.links.pushFront(MAIN, slot);
       this.mainWeight += weight;
     } else {
-      this.region[slot] = SMALL;
+      nodes[(slot << NODE_SHIFT) + META] = SMALL;
       this.links.pushFront(SMALL, slot);
       this.smallWeight += weight;
     }
@@ -104,7 +98,7 @@ class S3FifoPolicy implements EvictionPolicy {
   onUpdate(slot: number, oldWeight: number, weight: number): void {
     if (oldWeight !== weight) {
       if (this.weights !== undefined) this.weights[slot] = weight;
-      if (this.region[slot] === SMALL) this.smallWeight += weight - oldWeight;
+      if (this.regionOf(slot) === SMALL) this.smallWeight += weight - oldWeight;
       else this.mainWeight += weight - oldWeight;
     }
     this.onHit(slot);
@@ -113,7 +107,7 @@ class S3FifoPolicy implements EvictionPolicy {
   onRemove(slot: number): void {
     this.links.unlink(slot);
     const weight = this.weightOf(slot);
-    if (this.region[slot] === SMALL) this.smallWeight -= weight;
+    if (this.regionOf(slot) === SMALL) this.smallWeight -= weight;
     else this.mainWeight -= weight;
   }
 
@@ -126,7 +120,7 @@ class S3FifoPolicy implements EvictionPolicy {
         if (this.frequency[oldestSmall]! > 0) {
           // Read again while in the small queue: worth keeping.
           this.frequency[oldestSmall] = 0;
-          this.region[oldestSmall] = MAIN;
+          links.nodes[(oldestSmall << NODE_SHIFT) + META] = MAIN;
           links.moveToFront(MAIN, oldestSmall);
           this.smallWeight -= weight;
           this.mainWeight += weight;
@@ -134,7 +128,7 @@ class S3FifoPolicy implements EvictionPolicy {
         }
         links.unlink(oldestSmall);
         this.smallWeight -= weight;
-        this.remember(this.hashes[oldestSmall]!);
+        this.remember(links.nodes[(oldestSmall << NODE_SHIFT) + HASH]!);
         return oldestSmall;
       }
       const oldestMain = links.last(MAIN);
@@ -173,6 +167,10 @@ class S3FifoPolicy implements EvictionPolicy {
     ring[this.ghostNext] = hash;
     this.ghostNext = (this.ghostNext + 1) % ring.length;
     this.ghost.set(hash, (this.ghost.get(hash) ?? 0) + 1);
+  }
+
+  private regionOf(slot: number): number {
+    return this.links.nodes[(slot << NODE_SHIFT) + META]!;
   }
 
   private weightOf(slot: number): number {

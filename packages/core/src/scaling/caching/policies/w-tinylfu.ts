@@ -2,7 +2,7 @@ import { check, checkKnownKeys } from '../../../options/index.js';
 import type { Random } from '../../../random/index.js';
 import { FrequencySketch } from '../frequency-sketch.js';
 import { mix32 } from '../hash.js';
-import { Links } from './links.js';
+import { HASH, Links, META, NODE_SHIFT } from './links.js';
 import type { EvictionPolicy, EvictionPolicyFactory, PolicyContext } from './policy.js';
 
 const WINDOW = 0;
@@ -53,9 +53,8 @@ export const DEFAULT_W_TINYLFU_OPTIONS = {
 } as const satisfies Required<WTinyLfuOptions>;
 
 class WTinyLfuPolicy implements EvictionPolicy {
+  /** Each slot's links, its key's mixed hash ({@link HASH}) and its region ({@link META}). */
   private readonly links = new Links(8);
-  private region = new Uint8Array(8);
-  private hashes = new Int32Array(8);
   private weights: Float64Array | undefined;
   private readonly sketch: FrequencySketch;
   private readonly random: Random;
@@ -93,26 +92,18 @@ class WTinyLfuPolicy implements EvictionPolicy {
 
   grow(slots: number): void {
     this.links.grow(slots);
-    if (slots > this.region.length) {
-      const region = new Uint8Array(slots);
-      region.set(this.region);
-      this.region = region;
-      const hashes = new Int32Array(slots);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      if (this.weights !== undefined) {
-        const weights = new Float64Array(slots);
-        weights.set(this.weights);
-        this.weights = weights;
-      }
+    if (this.weights !== undefined && slots > this.weights.length) {
+      const weights = new Float64Array(slots);
+      weights.set(this.weights);
+      this.weights = weights;
     }
     if (slots > this.sketch.capacity * 2) this.sketch.ensureCapacity(slots);
   }
 
   onInsert(slot: number, keyHash: number, weight: number): void {
-    const hash = mix32(keyHash);
-    this.hashes[slot] = hash;
-    this.region[slot] = WINDOW;
+    const nodes = this.links.nodes;
+    nodes[(slot << NODE_SHIFT) + HASH] = mix32(keyHash);
+    nodes[(slot << NODE_SHIFT) + META] = WINDOW;
     if (this.weights !== undefined) this.weights[slot] = weight;
     // Not counted here: the sketch counts reads (misses included), so that a read-through miss
     // followed by its fill counts once.
@@ -130,17 +121,19 @@ class WTinyLfuPolicy implements EvictionPolicy {
   }
 
   onHit(slot: number): void {
-    this.sketch.increment(this.hashes[slot]!);
+    const at = slot << NODE_SHIFT;
+    const nodes = this.links.nodes;
+    this.sketch.increment(nodes[at + HASH]!);
     this.hitsInSample++;
-    const region = this.region[slot]!;
+    const region = nodes[at + META]!;
     if (region === PROBATION) this.promote(slot);
     else this.links.moveToFront(region, slot);
   }
 
   onHits(slots: Int32Array, count: number): void {
-    // Touch every key's sketch block first: the loads are independent, so their cache misses
-    // overlap instead of being paid one after another by the updates below.
-    this.sketch.prefetch(this.hashes, slots, count);
+    // Touch every key's node and sketch block first: the loads are independent, so their cache
+    // misses overlap instead of being paid one after another by the updates below.
+    this.sketch.prefetch(this.links.nodes, NODE_SHIFT, HASH, slots, count);
     for (let i = 0; i < count; i++) this.onHit(slots[i]!);
   }
 
@@ -152,15 +145,15 @@ class WTinyLfuPolicy implements EvictionPolicy {
   onUpdate(slot: number, oldWeight: number, weight: number): void {
     if (oldWeight !== weight) {
       if (this.weights !== undefined) this.weights[slot] = weight;
-      this.addWeight(this.region[slot]!, weight - oldWeight);
+      this.addWeight(this.regionOf(slot), weight - oldWeight);
     }
-    this.sketch.increment(this.hashes[slot]!);
+    this.sketch.increment(this.links.nodes[(slot << NODE_SHIFT) + HASH]!);
     this.touch(slot);
   }
 
   onRemove(slot: number): void {
     this.links.unlink(slot);
-    this.addWeight(this.region[slot]!, -this.weightOf(slot));
+    this.addWeight(this.regionOf(slot), -this.weightOf(slot));
   }
 
   evict(): number {
@@ -174,9 +167,9 @@ class WTinyLfuPolicy implements EvictionPolicy {
         const candidateWeight = this.weightOf(candidate);
         links.unlink(candidate);
         this.windowWeight -= candidateWeight;
-        if (this.admit(this.hashes[candidate]!, this.hashes[victim]!)) {
+        if (this.admit(candidate, victim)) {
           this.onRemove(victim);
-          this.region[candidate] = PROBATION;
+          links.nodes[(candidate << NODE_SHIFT) + META] = PROBATION;
           links.pushFront(PROBATION, candidate);
           this.probationWeight += candidateWeight;
           return victim;
@@ -205,16 +198,21 @@ class WTinyLfuPolicy implements EvictionPolicy {
     return this.windowMax;
   }
 
-  private admit(candidateHash: number, victimHash: number): boolean {
-    const candidateFrequency = this.sketch.frequency(candidateHash);
-    // Never read: it cannot beat anyone, so the victim's count need not be looked up.
+  private admit(candidate: number, victim: number): boolean {
+    const nodes = this.links.nodes;
+    const candidateFrequency = this.sketch.frequency(nodes[(candidate << NODE_SHIFT) + HASH]!);
+    // Never read: it cannot beat anyone, so the victim's node and count are not even loaded.
     if (candidateFrequency === 0) return false;
-    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+    if (candidateFrequency > this.sketch.frequency(nodes[(victim << NODE_SHIFT) + HASH]!)) return true;
     return candidateFrequency >= HASH_FLOOD_THRESHOLD && this.random.next() < 1 / 128;
   }
 
+  private regionOf(slot: number): number {
+    return this.links.nodes[(slot << NODE_SHIFT) + META]!;
+  }
+
   private touch(slot: number): void {
-    const region = this.region[slot]!;
+    const region = this.regionOf(slot);
     if (region === PROBATION) this.promote(slot);
     else this.links.moveToFront(region, slot);
   }
@@ -222,24 +220,25 @@ class WTinyLfuPolicy implements EvictionPolicy {
   /** A probationary entry read again earns the protected segment; its overflow is demoted. */
   private promote(slot: number): void {
     const weight = this.weightOf(slot);
-    this.region[slot] = PROTECTED;
-    this.links.moveToFront(PROTECTED, slot);
+    const links = this.links;
+    links.nodes[(slot << NODE_SHIFT) + META] = PROTECTED;
+    links.moveToFront(PROTECTED, slot);
     this.probationWeight -= weight;
     this.protectedWeight += weight;
     while (this.protectedWeight > this.protectedMax) {
-      const oldest = this.links.last(PROTECTED);
+      const oldest = links.last(PROTECTED);
       if (oldest === slot) break;
       const oldestWeight = this.weightOf(oldest);
-      this.region[oldest] = PROBATION;
-      this.links.moveToFront(PROBATION, oldest);
+      links.nodes[(oldest << NODE_SHIFT) + META] = PROBATION;
+      links.moveToFront(PROBATION, oldest);
       this.protectedWeight -= oldestWeight;
       this.probationWeight += oldestWeight;
     }
   }
 
   private toProbation(slot: number, weight: number): void {
-    this.addWeight(this.region[slot]!, -weight);
-    this.region[slot] = PROBATION;
+    this.addWeight(this.regionOf(slot), -weight);
+    this.links.nodes[(slot << NODE_SHIFT) + META] = PROBATION;
     this.links.moveToFront(PROBATION, slot);
     this.probationWeight += weight;
   }
@@ -287,8 +286,8 @@ class WTinyLfuPolicy implements EvictionPolicy {
       if (oldest === PROTECTED) break;
       const weight = this.weightOf(oldest);
       if (this.windowWeight + weight > windowMax) break;
-      this.addWeight(this.region[oldest]!, -weight);
-      this.region[oldest] = WINDOW;
+      this.addWeight(this.regionOf(oldest), -weight);
+      links.nodes[(oldest << NODE_SHIFT) + META] = WINDOW;
       links.moveToFront(WINDOW, oldest);
       this.windowWeight += weight;
     }
