@@ -39,7 +39,10 @@ export function benchmarksDocument(results: readonly SuiteResult[]): string {
     'alive and compare the heap after full collections, each contender in fresh Node processes',
     "started with `--expose-gc`. Speedup is the anchor's cost divided by Keel's (higher is better",
     'for Keel). The machines are shared and noisy: read the ratios, not the absolute times; spreads',
-    '(interquartile range over median) are in the JSON files.',
+    '(interquartile range over median) are in the JSON files. Ratio cases (quality figures such as',
+    'hit ratios, higher is better) are computed once, since they do not vary between runs, and',
+    "compare Keel with each anchor and limit by the difference in points (Keel's figure minus the",
+    "other's) in a table of their own.",
   ];
   for (const result of results) {
     const cases = result.cases.flatMap((item) => Object.values(item.targets ?? {}));

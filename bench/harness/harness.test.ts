@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, FULL_CONFIG, SMOKE_CONFIG } from './config.js';
 import { benchmarksDocument, readResults } from './document.js';
-import { formatTable, markdownTable, resultsPath, suiteResult, summarise, writeResults } from './report.js';
+import {
+  formatTable,
+  markdownTable,
+  resultsPath,
+  suiteResult,
+  summarise,
+  summariseRatio,
+  writeResults,
+} from './report.js';
+import { runSuite } from './runner.js';
 import { interleave } from './schedule.js';
 import { median, quantile, relativeSpread, roundFigure } from './stats.js';
 import { batchLoop, calibrate } from './timing.js';
@@ -132,6 +141,96 @@ describe('results', () => {
       expect(document).toContain('`npm run bench -- demo`');
       expect(document).toContain(`Node ${process.version}`);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ratio cases', () => {
+  const item = {
+    kind: 'ratio' as const,
+    name: 'hit ratio, Zipf 0.9',
+    unit: 'hit %',
+    note: 'one million accesses',
+    targets: { 'lru@1': 5, 'optimal (limit)': -5 },
+    figures: () => ({
+      keel: 44.853,
+      anchors: { 'lru@1': 34.191 },
+      limits: { 'optimal (limit)': 53.302 },
+    }),
+  };
+
+  it('reports figures and differences in points, judges targets on the difference, and gives no speedup', () => {
+    const result = summariseRatio(item, item.figures());
+    expect(result).toMatchObject({
+      kind: 'ratio',
+      unit: 'hit %',
+      keel: 44.85,
+      anchors: { 'lru@1': 34.19, 'optimal (limit)': 53.3 },
+      speedup: {},
+      difference: { 'lru@1': 10.66, 'optimal (limit)': -8.45 },
+      targets: { 'lru@1': { atLeast: 5, met: true }, 'optimal (limit)': { atLeast: -5, met: false } },
+    });
+    const table = formatTable(suiteResult('demo', [result], false));
+    expect(table).toContain('44.85 hit %');
+    expect(table).toContain('Keel +10.66 points');
+    expect(table).toContain('Keel -8.45 points');
+    expect(table).toContain('target >= -5 points vs optimal (limit): NOT met (measured -8.45 points)');
+  });
+
+  it('puts ratio cases in a table of their own in BENCHMARKS.md, numbered after the cost cases', () => {
+    const cost = summarise({
+      name: 'get',
+      unit: 'ns/op',
+      keel: [10],
+      anchors: [['lru@1', [20]]],
+      limits: [],
+    });
+    const document = benchmarksDocument([
+      suiteResult('demo', [cost, summariseRatio(item, item.figures())], false),
+    ]);
+    expect(document).toContain('| 1 | get | ns/op | 10 | lru@1: 20 | 2x vs lru@1 | – |');
+    expect(document).toContain('Keel difference (points, higher is better)');
+    expect(document).toContain(
+      '| 2 | hit ratio, Zipf 0.9 | hit % | 44.85 | lru@1: 34.19<br>optimal (limit): 53.30 | +10.66 points vs lru@1<br>-8.45 points vs optimal (limit) |',
+    );
+    expect(document).toContain('- Targets met: 1 of 2');
+    expect(document).toContain(
+      '- Case 2: target >= -5 points vs optimal (limit): NOT met (measured -8.45 points)',
+    );
+    expect(markdownTable(suiteResult('demo', [cost], false))).not.toContain('Keel difference');
+  });
+
+  it('runs through a suite into the results file without timing anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+    let computed = 0;
+    const progress = { update: () => {}, done: () => {} };
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    try {
+      const result = await runSuite(
+        {
+          name: 'ratio-demo',
+          cases: () => [
+            {
+              ...item,
+              figures: () => {
+                computed++;
+                return item.figures();
+              },
+            },
+          ],
+        },
+        { ...FULL_CONFIG, smoke: true },
+        progress as never,
+        dir,
+      );
+      expect(computed).toBe(1);
+      expect(result.cases[0]?.difference?.['lru@1']).toBe(10.66);
+      const written = JSON.parse(readFileSync(resultsPath('ratio-demo', true, dir), 'utf8'));
+      expect(written.cases[0]).toMatchObject({ kind: 'ratio', unit: 'hit %', keel: 44.85 });
+    } finally {
+      process.stdout.write = write;
       rmSync(dir, { recursive: true, force: true });
     }
   });

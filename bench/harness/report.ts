@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, relativeSpread, roundFigure } from './stats.js';
-import type { CaseResult, SuiteResult } from './types.js';
+import type { CaseResult, RatioCase, RatioFigures, SuiteResult } from './types.js';
 
 /** The samples of one case, as the runner collected them. */
 export interface CaseSamples {
@@ -62,6 +62,41 @@ export function summarise(samples: CaseSamples): CaseResult {
   };
 }
 
+/** Ratio figures are reported to hundredths (of a percentage point, for percentages). */
+export function roundPoints(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** A ratio case's result: the figures, and Keel's difference in points from each of the others. */
+export function summariseRatio(item: RatioCase, figures: RatioFigures): CaseResult {
+  const keel = roundPoints(figures.keel);
+  const anchors: Record<string, number> = {};
+  const difference: Record<string, number> = {};
+  for (const [label, value] of [
+    ...Object.entries(figures.anchors),
+    ...Object.entries(figures.limits ?? {}),
+  ]) {
+    anchors[label] = roundPoints(value);
+    difference[label] = roundPoints(keel - anchors[label]);
+  }
+  const targets: NonNullable<CaseResult['targets']> = {};
+  for (const [label, atLeast] of Object.entries(item.targets ?? {})) {
+    const points = difference[label];
+    targets[label] = { atLeast, met: points === undefined ? null : points >= atLeast };
+  }
+  return {
+    name: item.name,
+    kind: 'ratio',
+    unit: item.unit,
+    keel,
+    anchors,
+    speedup: {},
+    difference,
+    ...(Object.keys(targets).length > 0 ? { targets } : {}),
+    ...(item.note ? { note: item.note } : {}),
+  };
+}
+
 /** The machine description every results file carries. */
 export function machine(): Pick<SuiteResult, 'node' | 'cpu' | 'cores'> {
   const list = cpus();
@@ -96,7 +131,13 @@ export function writeResults(result: SuiteResult, dir = resultsDir): string {
 
 function formatCost(value: number | null | undefined, unit: CaseResult['unit']): string {
   if (value === null || value === undefined) return 'not available';
+  if (unit !== 'ns/op' && unit !== 'bytes/instance') return `${value.toFixed(2)} ${unit}`;
   return `${value.toLocaleString('en-US')} ${unit === 'ns/op' ? 'ns/op' : 'B'}`;
+}
+
+/** A difference in points with its sign: `+10.5 points`, `-0.25 points`. */
+function formatPoints(points: number): string {
+  return `${points > 0 ? '+' : ''}${points} points`;
 }
 
 function formatSpread(value: number | undefined): string {
@@ -110,12 +151,16 @@ function verdict(ratio: number | undefined, unit: CaseResult['unit']): string {
   return ratio >= 1 ? `Keel ${ratio}x ${better}` : `Keel ${roundFigure(1 / ratio)}x ${worse}`;
 }
 
-/** One line per declared target: the goal, the measured ratio and whether it was met. */
+/** One line per declared target: the goal, the measured ratio (or difference) and whether it was met. */
 export function targetLines(item: CaseResult): string[] {
   return Object.entries(item.targets ?? {}).map(([label, target]) => {
-    const measured = item.speedup[label];
     const verdictText =
       target.met === null ? 'not judged (Keel did not run)' : target.met ? 'met' : 'NOT met';
+    if (item.kind === 'ratio') {
+      const points = item.difference?.[label];
+      return `target >= ${formatPoints(target.atLeast)} vs ${label}: ${verdictText}${points === undefined ? '' : ` (measured ${formatPoints(points)})`}`;
+    }
+    const measured = item.speedup[label];
     return `target >= ${target.atLeast}x vs ${label}: ${verdictText}${measured === undefined ? '' : ` (measured ${measured}x)`}`;
   });
 }
@@ -142,7 +187,11 @@ export function formatTable(result: SuiteResult): string {
         label,
         formatCost(cost, item.unit),
         formatSpread(item.spread?.[label]),
-        reason ? `(${reason})` : verdict(item.speedup[label], item.unit),
+        reason
+          ? `(${reason})`
+          : item.kind === 'ratio'
+            ? `Keel ${formatPoints(item.difference?.[label] ?? 0)}`
+            : verdict(item.speedup[label], item.unit),
       ]);
     }
     const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -157,24 +206,45 @@ export function formatTable(result: SuiteResult): string {
   return lines.join('\n');
 }
 
-/** A Markdown table of a suite's results, for BENCHMARKS.md. */
+/**
+ * Markdown tables of a suite's results, for BENCHMARKS.md: one for the cost cases (time and
+ * memory), then one for the ratio cases, whose comparison column is a difference in points.
+ * Cases keep their numbers across both.
+ */
 export function markdownTable(result: SuiteResult): string {
-  const lines = [
-    '| # | Case | Unit | Keel | Anchors and limits (median) | Keel speedup | Targets |',
-    '|---|---|---|---:|---|---|---|',
-  ];
+  const costRows: string[] = [];
+  const ratioRows: string[] = [];
   for (const [index, item] of result.cases.entries()) {
-    const keel = item.keel === null ? 'not available' : item.keel.toLocaleString('en-US');
+    const ratio = item.kind === 'ratio';
+    const figure = (value: number | null): string =>
+      value === null ? 'not available' : ratio ? value.toFixed(2) : value.toLocaleString('en-US');
     const anchors = Object.entries(item.anchors)
-      .map(([label, cost]) => `${label}: ${cost === null ? 'not available' : cost.toLocaleString('en-US')}`)
+      .map(([label, cost]) => `${label}: ${figure(cost)}`)
       .join('<br>');
-    const speedups = Object.entries(item.speedup)
-      .map(([label, ratio]) => `${ratio}x vs ${label}`)
-      .join('<br>');
+    const comparisons = ratio
+      ? Object.entries(item.difference ?? {}).map(([label, points]) => `${formatPoints(points)} vs ${label}`)
+      : Object.entries(item.speedup).map(([label, speedup]) => `${speedup}x vs ${label}`);
     const targets = targetLines(item).join('<br>');
-    lines.push(
-      `| ${index + 1} | ${item.name} | ${item.unit} | ${keel} | ${anchors} | ${speedups || '–'} | ${targets || '–'} |`,
+    (ratio ? ratioRows : costRows).push(
+      `| ${index + 1} | ${item.name} | ${item.unit} | ${figure(item.keel)} | ${anchors} | ${comparisons.join('<br>') || '–'} | ${targets || '–'} |`,
     );
   }
-  return lines.join('\n');
+  const tables: string[] = [];
+  if (costRows.length > 0)
+    tables.push(
+      [
+        '| # | Case | Unit | Keel | Anchors and limits (median) | Keel speedup | Targets |',
+        '|---|---|---|---:|---|---|---|',
+        ...costRows,
+      ].join('\n'),
+    );
+  if (ratioRows.length > 0)
+    tables.push(
+      [
+        '| # | Case | Unit | Keel | Anchors and limits | Keel difference (points, higher is better) | Targets |',
+        '|---|---|---|---:|---|---|---|',
+        ...ratioRows,
+      ].join('\n'),
+    );
+  return tables.join('\n\n');
 }

@@ -1,7 +1,14 @@
 import type { BenchConfig } from './config.js';
 import { measureInChild } from './memory.js';
 import type { Progress } from './progress.js';
-import { type CaseSamples, formatTable, suiteResult, summarise, writeResults } from './report.js';
+import {
+  type CaseSamples,
+  formatTable,
+  suiteResult,
+  summarise,
+  summariseRatio,
+  writeResults,
+} from './report.js';
 import { interleave } from './schedule.js';
 import { batchLoop, calibrate, timeBatch, warmUp } from './timing.js';
 import {
@@ -115,22 +122,33 @@ export async function runMemoryCase(
   return summarise(collect(item, 'bytes/instance', all, samples));
 }
 
-/** Runs every case of a suite, prints the table and writes the results file. */
-export async function runSuite(suite: Suite, config: BenchConfig, progress: Progress): Promise<SuiteResult> {
+/** Runs every case of a suite, prints the table and writes the results file (into `resultsDir` when given). */
+export async function runSuite(
+  suite: Suite,
+  config: BenchConfig,
+  progress: Progress,
+  resultsDir?: string,
+): Promise<SuiteResult> {
   const cases = await suite.cases();
   const results: CaseResult[] = [];
   for (const [index, item] of cases.entries()) {
     const report = (status: string): void =>
       progress.update(`[${suite.name}] case ${index + 1}/${cases.length} ${item.name}: ${status}`);
-    results.push(
-      item.kind === 'time'
-        ? await runTimeCase(item, config, report)
-        : await runMemoryCase(suite.name, item, config, report),
-    );
+    if (item.kind === 'ratio') {
+      // Deterministic: computed once, no warm-up or samples.
+      report('computing');
+      results.push(summariseRatio(item, await item.figures()));
+    } else {
+      results.push(
+        item.kind === 'time'
+          ? await runTimeCase(item, config, report)
+          : await runMemoryCase(suite.name, item, config, report),
+      );
+    }
   }
   progress.done();
   const result = suiteResult(suite.name, results, config.smoke);
-  const path = writeResults(result);
+  const path = resultsDir === undefined ? writeResults(result) : writeResults(result, resultsDir);
   process.stdout.write(`${formatTable(result)}\n\nwritten to ${path}\n`);
   return result;
 }

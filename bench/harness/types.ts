@@ -50,7 +50,38 @@ export interface MemoryCase {
   readonly anchors: Readonly<Record<string, MemoryContender | Unavailable>>;
 }
 
-export type BenchCase = TimeCase | MemoryCase;
+/**
+ * The figures of a {@link RatioCase}: quality measures such as hit ratios, in the case's unit
+ * (percentages, say), where higher is better.
+ */
+export interface RatioFigures {
+  readonly keel: number;
+  /** Other libraries' (and Keel's alternative settings') figures, keyed by label. */
+  readonly anchors: Readonly<Record<string, number>>;
+  /** Bounds no contender can beat (Belady's optimal, say), keyed by a label ending in "(limit)". */
+  readonly limits?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A case comparing a quality figure rather than a cost: computed once (it is deterministic, so
+ * there is nothing to sample), higher is better, and Keel is compared with each anchor and limit
+ * by the difference in points (Keel's figure minus the other's) instead of a speedup.
+ */
+export interface RatioCase {
+  readonly kind: 'ratio';
+  readonly name: string;
+  readonly note?: string;
+  /** What the figures are, such as `hit %`. */
+  readonly unit: string;
+  /**
+   * Goals: the least difference in points Keel should reach against an anchor or a limit, keyed
+   * by its label (`5`: at least 5 points above; `-5`: at most 5 points below).
+   */
+  readonly targets?: Readonly<Record<string, number>>;
+  readonly figures: () => RatioFigures | Promise<RatioFigures>;
+}
+
+export type BenchCase = TimeCase | MemoryCase | RatioCase;
 
 /** A suite: a name and its cases, built lazily so that loading a suite costs nothing. */
 export interface Suite {
@@ -61,16 +92,21 @@ export interface Suite {
 /** The figures of one case as written to `bench/results/<suite>.json`. */
 export interface CaseResult {
   readonly name: string;
-  readonly unit: 'ns/op' | 'bytes/instance';
-  /** Keel's median cost, or null when Keel's side could not run. */
+  /** `ratio` for a {@link RatioCase}; absent for time and memory cases. */
+  readonly kind?: 'ratio';
+  /** `ns/op` and `bytes/instance` are costs (lower is better); a ratio case's unit is its own. */
+  readonly unit: 'ns/op' | 'bytes/instance' | (string & {});
+  /** Keel's median cost (or figure), or null when Keel's side could not run. */
   readonly keel: number | null;
-  /** Every anchor's and limit's median cost (null when not available). */
+  /** Every anchor's and limit's median cost or figure (null when not available). */
   readonly anchors: Record<string, number | null>;
-  /** Anchor cost divided by Keel's cost (higher is better for Keel); limits excluded. */
+  /** Anchor cost divided by Keel's cost (higher is better for Keel); limits excluded; empty for ratio cases. */
   readonly speedup: Record<string, number>;
+  /** Ratio cases: Keel's figure minus each anchor's and limit's, in points (higher is better for Keel). */
+  readonly difference?: Record<string, number>;
   /** Interquartile range over the median, per contender ("keel" and anchor labels). */
   readonly spread?: Record<string, number>;
-  /** Declared goals and whether this run met them, keyed by anchor label. */
+  /** Declared goals (a speedup, or a difference in points for ratio cases) and whether this run met them. */
   readonly targets?: Record<string, { readonly atLeast: number; readonly met: boolean | null }>;
   /** Why a contender is missing, keyed as above. */
   readonly unavailable?: Record<string, string>;
