@@ -14,7 +14,8 @@ export async function main(connection = { host: '127.0.0.1', port: 6379 }) {
   const instanceA = new TwoTierCache<{ plan: string }>(redisA, { prefix, l1: { maxEntries: 1_000 } });
   const instanceB = new TwoTierCache<{ plan: string }>(redisB, { prefix, l1: { maxEntries: 1_000 } });
   try {
-    await Promise.all([instanceA.start(), instanceB.start()]);
+    // Neither start waits forever: an unreachable Redis rejects with TwoTierStartError.
+    await Promise.all([instanceA.start({ timeout: 5_000 }), instanceB.start({ timeout: 5_000 })]);
     await instanceA.set('tenant:7', { plan: 'free' });
 
     // B reads: a burst of ten concurrent misses, one Redis read, then L1 serves.
