@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { rehypeFocusableTables } from './src/lib/rehype-focusable-tables.mjs';
 import { remarkPatternLinks } from './src/lib/remark-pattern-links.mjs';
 
 const catalog = JSON.parse(readFileSync(new URL('../patterns/catalog.json', import.meta.url), 'utf8'));
@@ -53,6 +54,7 @@ export default defineConfig({
   ],
   markdown: {
     remarkPlugins: [remarkPatternLinks],
+    rehypePlugins: [rehypeFocusableTables],
   },
   vite: {
     // Workspace packages resolve to their TypeScript sources, as in the repository's tests.
