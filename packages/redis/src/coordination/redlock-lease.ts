@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '@keel/core/clock';
-import type { LockLossReason } from '@keel/core/distributed-lock';
+import type { Clock } from '@keel/core/clock';
+import { LeaseLifecycle, type LeaseState, type LockLossReason } from '@keel/core/distributed-lock';
 import type { EventEmitter } from '@keel/core/events';
 import { RedlockLostError, RedlockQuorumError, type RedlockTally } from './redlock-errors.js';
 
@@ -61,10 +61,7 @@ export type RedlockEvent =
  * The state of a lease.
  * @category Coordination
  */
-export type RedlockLeaseState =
-  | { readonly kind: 'held'; readonly validUntil: number }
-  | { readonly kind: 'lost'; readonly error: RedlockLostError }
-  | { readonly kind: 'released' };
+export type RedlockLeaseState = LeaseState<RedlockLostError>;
 
 /** What a lease needs from its Redlock: the quorum operations. @internal */
 export interface RedlockOperations {
@@ -80,11 +77,7 @@ export interface RedlockOperations {
 }
 
 /** @internal The one implementation of {@link RedlockLease}. */
-export class RedlockLeaseHandle implements RedlockLease {
-  private readonly controller = new AbortController();
-  private state: RedlockLeaseState;
-  private timer: TimerHandle | undefined;
-
+export class RedlockLeaseHandle extends LeaseLifecycle<RedlockLostError> implements RedlockLease {
   constructor(
     readonly key: string,
     readonly value: string,
@@ -93,34 +86,8 @@ export class RedlockLeaseHandle implements RedlockLease {
     private readonly ops: RedlockOperations,
     private readonly events: EventEmitter<RedlockEvent>,
   ) {
-    this.state = { kind: 'held', validUntil: until };
+    super(ops.clock, until);
     this.arm(until);
-  }
-
-  get signal(): AbortSignal {
-    this.checkExpiry();
-    return this.controller.signal;
-  }
-
-  get validUntil(): number {
-    return this.state.kind === 'held' ? this.state.validUntil : Number.NEGATIVE_INFINITY;
-  }
-
-  get held(): boolean {
-    this.checkExpiry();
-    return this.state.kind === 'held';
-  }
-
-  /** The current state, after re-checking the clock. */
-  get current(): RedlockLeaseState {
-    this.checkExpiry();
-    return this.state;
-  }
-
-  assertHeld(): void {
-    this.checkExpiry();
-    if (this.state.kind === 'lost') throw this.state.error;
-    if (this.state.kind === 'released') throw new RedlockLostError(this.key, 'released');
   }
 
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
@@ -134,58 +101,26 @@ export class RedlockLeaseHandle implements RedlockLease {
       throw new RedlockQuorumError('extend', this.key, 1, attempt.tally);
     }
     this.assertHeld();
-    this.state = { kind: 'held', validUntil: attempt.validUntil };
-    this.arm(attempt.validUntil);
+    this.renew(attempt.validUntil);
     this.events.emit({ type: 'extended', key: this.key, validUntil: attempt.validUntil });
   }
 
-  async release(): Promise<boolean> {
-    this.checkExpiry();
-    if (this.state.kind === 'released') return false;
-    if (this.state.kind === 'lost') {
-      // Some instance may still hold our value; free it for the next holder without waiting.
-      this.ops.unlockOn(this.key, this.value).catch(() => undefined);
-      return false;
-    }
-    this.state = { kind: 'released' };
-    this.disarm();
-    this.controller.abort(new RedlockLostError(this.key, 'released'));
+  protected lossErrorFor(reason: LockLossReason): RedlockLostError {
+    return new RedlockLostError(this.key, reason);
+  }
+
+  protected onLost(reason: LockLossReason): void {
+    this.events.emit({ type: 'lost', key: this.key, reason });
+  }
+
+  protected async releaseHeld(): Promise<boolean> {
     const tally = await this.ops.unlockOn(this.key, this.value);
     this.events.emit({ type: 'released', key: this.key, tally });
     return tally.granted >= this.ops.quorum;
   }
 
-  /** Marks the lease lost (idempotent) and aborts the signal. */
-  lose(reason: LockLossReason): void {
-    if (this.state.kind !== 'held') return;
-    const error = new RedlockLostError(this.key, reason);
-    this.state = { kind: 'lost', error };
-    this.disarm();
-    this.controller.abort(error);
-    this.events.emit({ type: 'lost', key: this.key, reason });
-  }
-
-  private checkExpiry(): void {
-    if (this.state.kind === 'held' && this.ops.clock.now() >= this.state.validUntil) this.lose('expired');
-  }
-
-  private disarm(): void {
-    this.timer?.clear();
-    this.timer = undefined;
-  }
-
-  private arm(until: number): void {
-    this.disarm();
-    const delay = until - this.ops.clock.now();
-    if (delay <= 0) {
-      this.lose('expired');
-      return;
-    }
-    this.timer = this.ops.clock.setTimeout(() => {
-      this.timer = undefined;
-      // A platform timer may fire a hair early: check, and re-arm for the rest if so.
-      this.checkExpiry();
-      if (this.state.kind === 'held') this.arm(this.state.validUntil);
-    }, delay);
+  protected releaseLost(): Promise<RedlockTally> {
+    // Some instance may still hold our value: free it for the next holder.
+    return this.ops.unlockOn(this.key, this.value);
   }
 }

@@ -13,6 +13,8 @@ export type { FencedValue } from './fenced-store.js';
 export { FencedStore } from './fenced-store.js';
 export type { InMemoryLeaseStoreOptions } from './in-memory-lease-store.js';
 export { InMemoryLeaseStore } from './in-memory-lease-store.js';
+export type { LeaseState } from './lease-lifecycle.js';
+export { LeaseLifecycle } from './lease-lifecycle.js';
 export type { LeaseHolder, LeaseStore } from './lease-store.js';
 export type { LockEvent, LockHandle, LockState } from './lock-handle.js';
 export type {

@@ -1,6 +1,7 @@
-import type { Clock, TimerHandle } from '../../clock/index.js';
+import type { Clock } from '../../clock/index.js';
 import type { EventEmitter } from '../../events/index.js';
 import { type LockLossReason, LockLostError } from './errors.js';
+import { LeaseLifecycle, type LeaseState } from './lease-lifecycle.js';
 import type { LeaseStore } from './lease-store.js';
 
 /**
@@ -57,10 +58,7 @@ export type LockEvent =
  * The state of a handle.
  * @category Distributed lock
  */
-export type LockState =
-  | { readonly kind: 'held'; readonly validUntil: number }
-  | { readonly kind: 'lost'; readonly error: LockLostError }
-  | { readonly kind: 'released' };
+export type LockState = LeaseState<LockLostError>;
 
 /** How a handle computes its local validity: `sentAt + ttl - ttl * drift - margin`. */
 export interface ValidityRule {
@@ -73,13 +71,7 @@ export function validUntil(sentAt: number, ttlMs: number, rule: ValidityRule): n
 }
 
 /** @internal The one implementation of {@link LockHandle}, shared by every lease store. */
-export class LeaseLockHandle implements LockHandle {
-  // Created when first read, as are the expiry timer and the loss error: a holder that never
-  // looks at its signal pays for none of them (the state itself is checked against the clock).
-  private controller: AbortController | undefined;
-  private state: LockState;
-  private timer: TimerHandle | undefined;
-
+export class LeaseLockHandle extends LeaseLifecycle<LockLostError> implements LockHandle {
   constructor(
     readonly key: string,
     readonly owner: string,
@@ -87,43 +79,13 @@ export class LeaseLockHandle implements LockHandle {
     readonly ttlMs: number,
     until: number,
     private readonly store: LeaseStore,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly rule: ValidityRule,
     private readonly events: EventEmitter<LockEvent>,
   ) {
-    this.state = { kind: 'held', validUntil: until };
+    super(clock, until);
     // Listeners expect a 'lost' event on time, signal or not.
     if (events.hasListeners) this.arm(until);
-  }
-
-  get signal(): AbortSignal {
-    this.checkExpiry();
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.state.kind === 'held') this.arm(this.state.validUntil);
-      else this.controller.abort(this.lossError());
-    }
-    return this.controller.signal;
-  }
-
-  get validUntil(): number {
-    return this.state.kind === 'held' ? this.state.validUntil : Number.NEGATIVE_INFINITY;
-  }
-
-  get held(): boolean {
-    this.checkExpiry();
-    return this.state.kind === 'held';
-  }
-
-  /** The current state, after re-checking the clock. */
-  get current(): LockState {
-    this.checkExpiry();
-    return this.state;
-  }
-
-  assertHeld(): void {
-    this.checkExpiry();
-    if (this.state.kind !== 'held') throw this.lossError();
   }
 
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
@@ -135,64 +97,24 @@ export class LeaseLockHandle implements LockHandle {
     // fired and cannot be revived, so the extension does not count.
     this.assertHeld();
     const until = validUntil(sentAt, ttlMs, this.rule);
-    this.state = { kind: 'held', validUntil: until };
-    if (this.timer || this.controller) this.arm(until);
+    this.renew(until);
     this.events.emit({ type: 'extended', key: this.key, token: this.token, validUntil: until });
   }
 
-  release(): Promise<boolean> {
-    this.checkExpiry();
-    if (this.state.kind === 'released') return Promise.resolve(false);
-    if (this.state.kind === 'lost') {
-      // The store may still hold the lease (the margin makes us give up early): free it for
-      // the next holder, but never make the caller wait on a lock that protects nothing.
-      this.store.release(this.key, this.owner).catch(() => undefined);
-      return Promise.resolve(false);
-    }
-    this.state = { kind: 'released' };
-    this.disarm();
-    this.controller?.abort(this.lossError());
+  protected lossErrorFor(reason: LockLossReason): LockLostError {
+    return new LockLostError(this.key, this.token, reason);
+  }
+
+  protected onLost(reason: LockLossReason): void {
+    this.events.emit({ type: 'lost', key: this.key, token: this.token, reason });
+  }
+
+  protected releaseHeld(): Promise<boolean> {
     this.events.emit({ type: 'released', key: this.key, token: this.token });
     return this.store.release(this.key, this.owner);
   }
 
-  /** Marks the lock lost (idempotent) and aborts the signal. */
-  lose(reason: LockLossReason): void {
-    if (this.state.kind !== 'held') return;
-    const error = new LockLostError(this.key, this.token, reason);
-    this.state = { kind: 'lost', error };
-    this.disarm();
-    this.controller?.abort(error);
-    this.events.emit({ type: 'lost', key: this.key, token: this.token, reason });
-  }
-
-  private lossError(): LockLostError {
-    return this.state.kind === 'lost'
-      ? this.state.error
-      : new LockLostError(this.key, this.token, 'released');
-  }
-
-  private checkExpiry(): void {
-    if (this.state.kind === 'held' && this.clock.now() >= this.state.validUntil) this.lose('expired');
-  }
-
-  private disarm(): void {
-    this.timer?.clear();
-    this.timer = undefined;
-  }
-
-  private arm(until: number): void {
-    this.timer?.clear();
-    const delay = until - this.clock.now();
-    if (delay <= 0) {
-      this.timer = undefined;
-      this.lose('expired');
-      return;
-    }
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      // A platform timer may fire a hair early: re-arm for the rest rather than miss expiry.
-      if (this.state.kind === 'held') this.arm(this.state.validUntil);
-    }, delay);
+  protected releaseLost(): Promise<boolean> {
+    return this.store.release(this.key, this.owner);
   }
 }
