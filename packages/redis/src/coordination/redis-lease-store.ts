@@ -2,6 +2,7 @@ import type { LeaseHolder, LeaseStore } from '@keel/core/distributed-lock';
 import { check, checkKnownKeys } from '@keel/core/options';
 import type { Redis } from 'ioredis';
 import { LuaScript } from './lua-script.js';
+import { DELETE_IF_OWNER, EXTEND_IF_OWNER } from './owner-checked-scripts.js';
 
 // Take the key only if free, and draw its fencing token from a counter beside it, atomically:
 // one round trip, and a token that grows with every grant even across releases and expiry.
@@ -9,18 +10,6 @@ const ACQUIRE = new LuaScript(
   `if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
 return tostring(redis.call('INCR', KEYS[2]))`,
   2,
-);
-
-// Owner-checked: a holder whose lease lapsed can never extend or free its successor's.
-const EXTEND = new LuaScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`,
-  1,
-);
-const RELEASE = new LuaScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`,
-  1,
 );
 
 /**
@@ -84,11 +73,11 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   async extend(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await EXTEND.run(this.redis, [this.keyOf(key), owner, Math.ceil(ttlMs)])) === 1;
+    return (await EXTEND_IF_OWNER.run(this.redis, [this.keyOf(key), owner, Math.ceil(ttlMs)])) === 1;
   }
 
   async release(key: string, owner: string): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.keyOf(key), owner])) === 1;
+    return (await DELETE_IF_OWNER.run(this.redis, [this.keyOf(key), owner])) === 1;
   }
 
   async holder(key: string): Promise<LeaseHolder | undefined> {

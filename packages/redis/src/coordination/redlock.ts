@@ -6,7 +6,7 @@ import { check, checkKnownKeys } from '@keel/core/options';
 import { type Random, systemRandom } from '@keel/core/random';
 import { abortError, sleep } from '@keel/core/signal';
 import type { Redis } from 'ioredis';
-import { LuaScript } from './lua-script.js';
+import { DELETE_IF_OWNER, EXTEND_IF_OWNER } from './owner-checked-scripts.js';
 import { isRedlockLostError, RedlockQuorumError, type RedlockTally } from './redlock-errors.js';
 import {
   type RedlockEvent,
@@ -23,18 +23,6 @@ export {
   RedlockQuorumError,
 } from './redlock-errors.js';
 export type { RedlockEvent, RedlockLease, RedlockLeaseState } from './redlock-lease.js';
-
-// Owner-checked, so that a client whose lease lapsed never extends or deletes its successor's.
-const EXTEND = new LuaScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`,
-  1,
-);
-const RELEASE = new LuaScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`,
-  1,
-);
 
 /**
  * Options of {@link Redlock}.
@@ -297,7 +285,7 @@ export class Redlock {
     const args = [this.keyOf(key), value, Math.ceil(ttlMs)];
     const startedAt = this.clock.now();
     const votes = await Promise.all(
-      this.instances.map((redis) => this.vote(EXTEND.run(redis, args), (reply) => reply === 1)),
+      this.instances.map((redis) => this.vote(EXTEND_IF_OWNER.run(redis, args), (reply) => reply === 1)),
     );
     return this.judge(votes, startedAt, ttlMs);
   }
@@ -306,7 +294,7 @@ export class Redlock {
   async unlock(key: string, value: string): Promise<RedlockTally> {
     const args = [this.keyOf(key), value];
     const votes = await Promise.all(
-      this.instances.map((redis) => this.vote(RELEASE.run(redis, args), (reply) => reply === 1)),
+      this.instances.map((redis) => this.vote(DELETE_IF_OWNER.run(redis, args), (reply) => reply === 1)),
     );
     return this.tally(votes);
   }
