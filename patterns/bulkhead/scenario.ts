@@ -12,6 +12,7 @@ import {
   spike,
   type World,
 } from '@keel/sim';
+import { successPercent } from '../scenario-kit.js';
 
 /** Rejection of a call the caller had no room for: its shared pool was full. */
 class PoolExhaustedError extends Error {
@@ -34,12 +35,6 @@ function sharedPool(world: World, capacity: number): (work: () => Promise<unknow
       pool.add(-1);
     }
   };
-}
-
-function successPercent(counters: Readonly<Record<string, number>>, name: string): number {
-  const ok = counters[`${name}.ok`] ?? 0;
-  const failed = counters[`${name}.failed`] ?? 0;
-  return ok + failed === 0 ? 0 : (100 * ok) / (ok + failed);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { successPercent } from '../scenario-kit.js';
 
 /**
  * A dependency goes down for a while. Without a breaker every request still goes to it and waits
@@ -147,15 +148,9 @@ export const circuitBreakerScenario = defineScenario({
           (m) => m.gauges['recoveryDetectedMs']?.value ?? Number.NaN,
         ),
         row('Mean latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.mean ?? Number.NaN),
-        row('Successful requests', '%', 'higher', metrics, (m) => successPercent(m.counters)),
+        row('Successful requests', '%', 'higher', metrics, (m) => successPercent(m.counters, 'req')),
       ],
       { defaultLink: { latency: constant(1) } },
     );
   },
 });
-
-function successPercent(counters: Readonly<Record<string, number>>): number {
-  const ok = counters['req.ok'] ?? 0;
-  const failed = counters['req.failed'] ?? 0;
-  return ok + failed === 0 ? 0 : (100 * ok) / (ok + failed);
-}

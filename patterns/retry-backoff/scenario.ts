@@ -16,6 +16,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { attemptsPerRequest, successPercent } from '../scenario-kit.js';
 
 /**
  * A dependency fails a share of calls at random, each failure independent of the last: the case
@@ -269,17 +270,6 @@ export const retryStormScenario = defineScenario({
     );
   },
 });
-
-function successPercent(counters: Readonly<Record<string, number>>, name: string): number {
-  const ok = counters[`${name}.ok`] ?? 0;
-  const failed = counters[`${name}.failed`] ?? 0;
-  return ok + failed === 0 ? 0 : (100 * ok) / (ok + failed);
-}
-
-function attemptsPerRequest(counters: Readonly<Record<string, number>>): number {
-  const requests = (counters['req.ok'] ?? 0) + (counters['req.failed'] ?? 0);
-  return requests === 0 ? Number.NaN : (counters['attempts'] ?? 0) / requests;
-}
 
 function outageAmplification(counters: Readonly<Record<string, number>>): number {
   const requests = counters['outage.requests'] ?? 0;

@@ -11,6 +11,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { attemptsPerRequest, successPercent } from '../scenario-kit.js';
 
 /** Rejection of a call the caller had no room for: its pool of concurrent calls was full. */
 class CallerSaturatedError extends Error {
@@ -115,7 +116,7 @@ export const timeoutScenario = defineScenario({
       (metrics) => [
         row('Peak calls in flight', 'calls', 'lower', metrics, (m) => m.gauges['inflight']?.max ?? 0),
         row('Calls in flight at the end', 'calls', 'lower', metrics, (m) => m.gauges['inflight']?.value ?? 0),
-        row('Successful calls', '%', 'higher', metrics, (m) => successPercent(m.counters)),
+        row('Successful calls', '%', 'higher', metrics, (m) => successPercent(m.counters, 'req')),
       ],
       { defaultLink: { latency: constant(1) } },
     );
@@ -229,14 +230,3 @@ export const hedgingScenario = defineScenario({
     );
   },
 });
-
-function successPercent(counters: Readonly<Record<string, number>>): number {
-  const ok = counters['req.ok'] ?? 0;
-  const failed = counters['req.failed'] ?? 0;
-  return ok + failed === 0 ? 0 : (100 * ok) / (ok + failed);
-}
-
-function attemptsPerRequest(counters: Readonly<Record<string, number>>): number {
-  const requests = (counters['req.ok'] ?? 0) + (counters['req.failed'] ?? 0);
-  return requests === 0 ? Number.NaN : (counters['attempts'] ?? 0) / requests;
-}
