@@ -1,12 +1,7 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { autoScalingScenario, loadCurve } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 const durationMs = autoScalingScenario.defaultDurationMs;
 
@@ -26,28 +21,28 @@ describe('auto-scaling scenario', () => {
     it(`meets the objective far more often than the fixed fleet, at a fraction of peak provisioning (seed ${seed})`, async () => {
       const knobs = resolveKnobs(autoScalingScenario.knobs, {});
       const result = await autoScalingScenario.run(seed, knobs, { durationMs });
-      const slo = measure(result, 'Requests within the latency objective');
+      const slo = summaryRow(result, 'Requests within the latency objective');
       // The fixed fleet sized for the quiet hours drowns when the load rises.
       // (Over seeds 1-12: baseline 18-22%, pattern 81-99%.)
       expect(slo.baseline).toBeLessThan(40);
       expect(slo.pattern).toBeGreaterThan(75);
       expect(slo.pattern - slo.baseline).toBeGreaterThan(50);
-      const peak = measure(result, 'Cost, peak-provisioned fleet in the baseline column');
+      const peak = summaryRow(result, 'Cost, peak-provisioned fleet in the baseline column');
       expect(peak.baseline).toBeCloseTo(knobs.maxReplicas * (durationMs / 1000), 6);
       // Less than half of what a fleet always at its maximum costs (about 35-37% over seeds 1-12)...
       expect(peak.pattern).toBeLessThan(peak.baseline * 0.5);
       // ...which itself meets the objective almost always.
       expect(
-        measure(result, 'Within the objective, peak-provisioned fleet in the baseline column').baseline,
+        summaryRow(result, 'Within the objective, peak-provisioned fleet in the baseline column').baseline,
       ).toBeGreaterThan(99);
       // The autoscaler grew the fleet within its bounds and brought it back to the minimum.
-      const most = measure(result, 'Most replicas').pattern;
+      const most = summaryRow(result, 'Most replicas').pattern;
       expect(most).toBeGreaterThan(knobs.minReplicas);
       expect(most).toBeLessThanOrEqual(knobs.maxReplicas);
       const replicas = result.series['pattern']!.columns['replicas']!;
       expect(replicas.at(-1)).toBe(knobs.minReplicas);
-      expect(measure(result, 'p99 latency').pattern).toBeLessThan(
-        measure(result, 'p99 latency').baseline / 5,
+      expect(summaryRow(result, 'p99 latency').pattern).toBeLessThan(
+        summaryRow(result, 'p99 latency').baseline / 5,
       );
     });
   }
@@ -58,18 +53,18 @@ describe('auto-scaling scenario', () => {
         durationMs,
       });
     const [tight, loose] = await Promise.all([run(40), run(90)]);
-    expect(measure(tight, 'Cost').pattern).toBeGreaterThan(measure(loose, 'Cost').pattern);
-    expect(measure(tight, 'Requests within the latency objective').pattern).toBeGreaterThanOrEqual(
-      measure(loose, 'Requests within the latency objective').pattern,
+    expect(summaryRow(tight, 'Cost').pattern).toBeGreaterThan(summaryRow(loose, 'Cost').pattern);
+    expect(summaryRow(tight, 'Requests within the latency objective').pattern).toBeGreaterThanOrEqual(
+      summaryRow(loose, 'Requests within the latency objective').pattern,
     );
   });
 
   it('under a load the minimum fleet carries, the autoscaler stays at the minimum', async () => {
     const knobs = resolveKnobs(autoScalingScenario.knobs, { peakRps: 5 });
     const result = await autoScalingScenario.run(5, knobs, { durationMs });
-    expect(measure(result, 'Most replicas').pattern).toBe(knobs.minReplicas);
-    expect(measure(result, 'Cost').pattern).toBeCloseTo(knobs.minReplicas * (durationMs / 1000), 6);
-    expect(measure(result, 'Requests within the latency objective').pattern).toBeGreaterThan(99);
+    expect(summaryRow(result, 'Most replicas').pattern).toBe(knobs.minReplicas);
+    expect(summaryRow(result, 'Cost').pattern).toBeCloseTo(knobs.minReplicas * (durationMs / 1000), 6);
+    expect(summaryRow(result, 'Requests within the latency objective').pattern).toBeGreaterThan(99);
   });
 
   it('is deterministic: the same seed gives the same summary and trace', async () => {

@@ -1,32 +1,27 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { splitBrainScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 describe('split-brain scenario', () => {
   for (const fault of ['pause', 'partition'] as const) {
     it(`a ${fault} past the lease makes the baseline accept stale writes; fencing refuses them`, async () => {
       const knobs = resolveKnobs(splitBrainScenario.knobs, { fault });
       const result = await splitBrainScenario.run(7, knobs, { durationMs: 20_000 });
-      const conflicting = measure(result, 'Conflicting writes accepted');
+      const conflicting = summaryRow(result, 'Conflicting writes accepted');
       expect(conflicting.baseline).toBeGreaterThanOrEqual(1);
       expect(conflicting.pattern).toBe(0);
-      const lost = measure(result, 'Lost increments');
+      const lost = summaryRow(result, 'Lost increments');
       expect(lost.baseline).toBeGreaterThan(0);
       expect(lost.pattern).toBe(0);
       // Fencing is what stopped them: the storage refused the late writers.
-      expect(measure(result, 'Stale accesses refused').pattern).toBeGreaterThanOrEqual(1);
-      expect(measure(result, 'Stale accesses refused').baseline).toBe(0);
-      const tokens = measure(result, 'Non-increasing tokens issued');
+      expect(summaryRow(result, 'Stale accesses refused').pattern).toBeGreaterThanOrEqual(1);
+      expect(summaryRow(result, 'Stale accesses refused').baseline).toBe(0);
+      const tokens = summaryRow(result, 'Non-increasing tokens issued');
       expect(tokens.baseline).toBe(0);
       expect(tokens.pattern).toBe(0);
-      expect(measure(result, 'Lock grants').pattern).toBeGreaterThan(10);
+      expect(summaryRow(result, 'Lock grants').pattern).toBeGreaterThan(10);
       expect(result.metrics['pattern']!.counters['faults']).toBeGreaterThanOrEqual(2);
     });
   }
@@ -35,9 +30,9 @@ describe('split-brain scenario', () => {
     const knobs = resolveKnobs(splitBrainScenario.knobs, { faultMs: 0 });
     const result = await splitBrainScenario.run(7, knobs, { durationMs: 5_000 });
     for (const label of ['Conflicting writes accepted', 'Lost increments', 'Stale accesses refused']) {
-      expect(measure(result, label)).toMatchObject({ baseline: 0, pattern: 0 });
+      expect(summaryRow(result, label)).toMatchObject({ baseline: 0, pattern: 0 });
     }
-    const counter = measure(result, 'Counter at the end');
+    const counter = summaryRow(result, 'Counter at the end');
     expect(counter.pattern).toBe(counter.baseline);
     expect(counter.pattern).toBeGreaterThan(10);
   });
@@ -59,9 +54,9 @@ describe('split-brain scenario', () => {
             faultEveryMs: 2_000,
           });
           const result = await splitBrainScenario.run(seed, knobs, { durationMs: 6_000 });
-          expect(measure(result, 'Conflicting writes accepted').pattern).toBe(0);
-          expect(measure(result, 'Lost increments').pattern).toBe(0);
-          expect(measure(result, 'Non-increasing tokens issued').pattern).toBe(0);
+          expect(summaryRow(result, 'Conflicting writes accepted').pattern).toBe(0);
+          expect(summaryRow(result, 'Lost increments').pattern).toBe(0);
+          expect(summaryRow(result, 'Non-increasing tokens issued').pattern).toBe(0);
         },
       ),
       { numRuns: 12 },

@@ -1,30 +1,25 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { leaderFailoverScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 describe('leader-failover scenario', () => {
   it('the naive leader overlaps its successor; the elector steps down first and fails over within a lease', async () => {
     const knobs = resolveKnobs(leaderFailoverScenario.knobs, {});
     const result = await leaderFailoverScenario.run(3, knobs, { durationMs: 60_000 });
-    const most = measure(result, 'Most leaders at once');
+    const most = summaryRow(result, 'Most leaders at once');
     expect(most.baseline).toBeGreaterThanOrEqual(2);
     expect(most.pattern).toBe(1);
-    const overlap = measure(result, 'Time with two leaders');
+    const overlap = summaryRow(result, 'Time with two leaders');
     expect(overlap.baseline).toBeGreaterThan(0);
     expect(overlap.pattern).toBe(0);
-    const stale = measure(result, 'Stale-epoch acts accepted');
+    const stale = summaryRow(result, 'Stale-epoch acts accepted');
     expect(stale.baseline).toBeGreaterThan(0);
     expect(stale.pattern).toBe(0);
     // A new leader once the old lease lapses: no sooner than a lease after the last renewal
     // (at most a retry period before the partition), no later than a lease plus a jittered retry.
-    const failover = measure(result, 'Partition to new leader').pattern;
+    const failover = summaryRow(result, 'Partition to new leader').pattern;
     expect(failover).toBeGreaterThanOrEqual(knobs.leaseDurationMs - knobs.retryPeriodMs - 50);
     expect(failover).toBeLessThanOrEqual(knobs.leaseDurationMs + knobs.retryPeriodMs * 2.2 + 100);
   });
@@ -32,9 +27,9 @@ describe('leader-failover scenario', () => {
   it('without a partition one leader leads throughout', async () => {
     const knobs = resolveKnobs(leaderFailoverScenario.knobs, { partitionMs: 0 });
     const result = await leaderFailoverScenario.run(3, knobs, { durationMs: 30_000 });
-    expect(measure(result, 'Most leaders at once')).toMatchObject({ baseline: 1, pattern: 1 });
-    expect(measure(result, 'Elections')).toMatchObject({ baseline: 1, pattern: 1 });
-    expect(measure(result, 'Partition to new leader').pattern).toBeNaN();
+    expect(summaryRow(result, 'Most leaders at once')).toMatchObject({ baseline: 1, pattern: 1 });
+    expect(summaryRow(result, 'Elections')).toMatchObject({ baseline: 1, pattern: 1 });
+    expect(summaryRow(result, 'Partition to new leader').pattern).toBeNaN();
     expect(result.metrics['pattern']!.counters['acts.accepted']).toBeGreaterThan(50);
   });
 
@@ -60,9 +55,9 @@ describe('leader-failover scenario', () => {
             actEveryMs: 100,
           });
           const result = await leaderFailoverScenario.run(seed, knobs, { durationMs: leaseDurationMs * 4 });
-          expect(measure(result, 'Most leaders at once').pattern).toBe(1);
-          expect(measure(result, 'Stale-epoch acts accepted').pattern).toBe(0);
-          expect(measure(result, 'Partition to new leader').pattern).toBeLessThanOrEqual(
+          expect(summaryRow(result, 'Most leaders at once').pattern).toBe(1);
+          expect(summaryRow(result, 'Stale-epoch acts accepted').pattern).toBe(0);
+          expect(summaryRow(result, 'Partition to new leader').pattern).toBeLessThanOrEqual(
             leaseDurationMs + retryPeriodMs * 2.2 + 100,
           );
         },

@@ -1,12 +1,7 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs, type ScenarioResult } from '@keel/sim';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { backendRoles, LOAD_BALANCING_VARIANTS, loadBalancingScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 const p99 = (result: ScenarioResult, variant: string): number =>
   result.metrics[variant]!.histograms['req.latency']!.p99;
@@ -45,11 +40,11 @@ describe('load-balancing scenario', () => {
 
       // Round robin keeps a tenth of the load on the degrading backend: its p99 is the timeout.
       // (Seeds 1-5: round robin 1000 ms, peak EWMA 47-49 ms, least outstanding 84-87 ms.)
-      const latency = measure(result, 'p99 latency');
+      const latency = summaryRow(result, 'p99 latency');
       expect(latency.baseline).toBeGreaterThan(knobs.timeoutMs * 0.9);
       expect(latency.pattern * 5).toBeLessThan(latency.baseline);
-      expect(measure(result, 'Requests sent to the degrading backend').pattern).toBeLessThan(
-        measure(result, 'Requests sent to the degrading backend').baseline / 2,
+      expect(summaryRow(result, 'Requests sent to the degrading backend').pattern).toBeLessThan(
+        summaryRow(result, 'Requests sent to the degrading backend').baseline / 2,
       );
       // Queue length alone helps too, latency awareness helps more; the static and hash-based
       // algorithms do not see the degradation at all.
@@ -58,11 +53,11 @@ describe('load-balancing scenario', () => {
       for (const blind of ['smooth-weighted-round-robin', 'weighted-random', 'ring-hash', 'maglev'])
         expect(p99(result, blind)).toBeGreaterThan(knobs.timeoutMs * 0.9);
       expect(
-        measure(result, `p99 latency, ${LOAD_BALANCING_VARIANTS.maglev.label} in the pattern column`),
+        summaryRow(result, `p99 latency, ${LOAD_BALANCING_VARIANTS.maglev.label} in the pattern column`),
       ).toEqual(expect.objectContaining({ baseline: latency.baseline, pattern: p99(result, 'maglev') }));
 
       // A backend that fails fast looks fast: peak EWMA alone sends it more than its share...
-      const toFailing = measure(result, 'Requests sent to the failing backend');
+      const toFailing = summaryRow(result, 'Requests sent to the failing backend');
       expect(toFailing.pattern).toBeGreaterThan(toFailing.baseline);
       // ...and outlier ejection takes it out after five errors in a row.
       expect(result.metrics['peak-ewma-ejection']!.counters['ejections']).toBeGreaterThanOrEqual(1);
@@ -80,7 +75,7 @@ describe('load-balancing scenario', () => {
     expect(failed(result, 'least-outstanding')).toBe(0);
     // Round robin's failures are the degrading backend's timeouts.
     expect(failed(result, 'baseline')).toBeGreaterThan(0);
-    expect(measure(result, 'Requests sent to the failing backend').baseline).toBeCloseTo(
+    expect(summaryRow(result, 'Requests sent to the failing backend').baseline).toBeCloseTo(
       100 / knobs.backends,
       0,
     );

@@ -1,19 +1,14 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { retryScenario, retryStormScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 describe('retry scenario: transient errors', () => {
   it('raises the success rate from 1 - errorRate to nearly 100%', async () => {
     const knobs = resolveKnobs(retryScenario.knobs, {});
     const result = await retryScenario.run(3, knobs, { durationMs: 30_000 });
-    const success = measure(result, 'Successful requests');
-    const calls = measure(result, 'Calls per request');
+    const success = summaryRow(result, 'Successful requests');
+    const calls = summaryRow(result, 'Calls per request');
     expect(success.baseline).toBeGreaterThan(77);
     expect(success.baseline).toBeLessThan(83);
     // Four attempts all fail with probability 0.2^4 = 0.16%.
@@ -27,7 +22,7 @@ describe('retry scenario: transient errors', () => {
   it('with no retries allowed, the pattern is the baseline', async () => {
     const knobs = resolveKnobs(retryScenario.knobs, { maxRetries: 0 });
     const result = await retryScenario.run(3, knobs, { durationMs: 10_000 });
-    const success = measure(result, 'Successful requests');
+    const success = summaryRow(result, 'Successful requests');
     expect(success.pattern).toBe(success.baseline);
   });
 });
@@ -37,9 +32,9 @@ describe('retry scenario: retry storm against a recovering dependency', () => {
     const knobs = resolveKnobs(retryStormScenario.knobs, {});
     const durationMs = 20_000;
     const result = await retryStormScenario.run(7, knobs, { durationMs });
-    const outageCalls = measure(result, 'Calls per request during the outage');
-    const calls = measure(result, 'Calls per request');
-    const recovery = measure(result, 'Recovery after the outage');
+    const outageCalls = summaryRow(result, 'Calls per request during the outage');
+    const calls = summaryRow(result, 'Calls per request');
+    const recovery = summaryRow(result, 'Recovery after the outage');
     // Every attempt times out while the dependency is down: four calls per request.
     expect(outageCalls.baseline).toBeGreaterThan(3);
     expect(outageCalls.pattern).toBeLessThanOrEqual(1.2);
@@ -49,8 +44,8 @@ describe('retry scenario: retry storm against a recovering dependency', () => {
     const untilEnd = (durationMs - knobs.outageStartMs - knobs.outageMs) / 1000;
     expect(recovery.baseline).toBeGreaterThanOrEqual(untilEnd - 1);
     expect(recovery.pattern).toBeLessThanOrEqual(2);
-    expect(measure(result, 'Successful requests').pattern).toBeGreaterThan(
-      measure(result, 'Successful requests').baseline + 30,
+    expect(summaryRow(result, 'Successful requests').pattern).toBeGreaterThan(
+      summaryRow(result, 'Successful requests').baseline + 30,
     );
   });
 });

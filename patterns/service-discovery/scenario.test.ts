@@ -1,25 +1,20 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { discoveryChurnScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 describe('discovery-churn scenario', () => {
   it('the registry-fed list drops dead instances within TTL plus one read and picks up new ones', async () => {
     const knobs = resolveKnobs(discoveryChurnScenario.knobs, {});
     const result = await discoveryChurnScenario.run(5, knobs, { durationMs: 30_000 });
-    const toDead = measure(result, 'Requests routed to dead instances');
+    const toDead = summaryRow(result, 'Requests routed to dead instances');
     expect(toDead.pattern).toBeLessThan(toDead.baseline / 2);
-    expect(measure(result, 'Failed requests').pattern).toBeLessThan(
-      measure(result, 'Failed requests').baseline,
+    expect(summaryRow(result, 'Failed requests').pattern).toBeLessThan(
+      summaryRow(result, 'Failed requests').baseline,
     );
-    expect(measure(result, 'Requests served by new instances')).toMatchObject({ baseline: 0 });
-    expect(measure(result, 'Requests served by new instances').pattern).toBeGreaterThan(10);
+    expect(summaryRow(result, 'Requests served by new instances')).toMatchObject({ baseline: 0 });
+    expect(summaryRow(result, 'Requests served by new instances').pattern).toBeGreaterThan(10);
 
     const pattern = result.metrics['pattern']!;
     const removal = pattern.histograms['removal.latency']!;
@@ -33,7 +28,7 @@ describe('discovery-churn scenario', () => {
     // the TTL before the crash), and no later than the TTL plus one read interval.
     expect(removal.min).toBeGreaterThanOrEqual((knobs.ttlMs * 2) / 3 - 20);
     expect(removal.max).toBeLessThanOrEqual(knobs.ttlMs + knobs.watchIntervalMs + 20);
-    expect(measure(result, 'Longest time a dead instance stayed listed').baseline).toBeGreaterThan(
+    expect(summaryRow(result, 'Longest time a dead instance stayed listed').baseline).toBeGreaterThan(
       knobs.ttlMs + knobs.watchIntervalMs,
     );
     const join = pattern.histograms['join.latency']!;
@@ -44,10 +39,13 @@ describe('discovery-churn scenario', () => {
   it('without crashes both lists stay right and nothing fails', async () => {
     const knobs = resolveKnobs(discoveryChurnScenario.knobs, { churnEveryMs: 60_000 });
     const result = await discoveryChurnScenario.run(5, knobs, { durationMs: 10_000 });
-    expect(measure(result, 'Requests routed to dead instances')).toMatchObject({ baseline: 0, pattern: 0 });
-    expect(measure(result, 'Failed requests').baseline).toBe(0);
+    expect(summaryRow(result, 'Requests routed to dead instances')).toMatchObject({
+      baseline: 0,
+      pattern: 0,
+    });
+    expect(summaryRow(result, 'Failed requests').baseline).toBe(0);
     // The pattern's list is empty until the first read answers (a few requests fail at start).
-    expect(measure(result, 'Failed requests').pattern).toBeLessThan(1);
+    expect(summaryRow(result, 'Failed requests').pattern).toBeLessThan(1);
   });
 
   it('convergence stays within TTL plus one read for any seed, TTL and read interval', async () => {

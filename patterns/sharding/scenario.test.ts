@@ -1,14 +1,9 @@
 import { seededRandom } from '@keel/core/random';
 import { JumpHash } from '@keel/core/sharding';
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs, type ScenarioResult } from '@keel/sim';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { keyName, moduloPartitioner, SHARDING_VARIANTS, shardingScenario, ZipfKeys } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 const movedPercent = (result: ScenarioResult, variant: string): number =>
   result.metrics[variant]!.gauges['moved.keys']!.value;
@@ -50,20 +45,20 @@ describe('sharding scenario', () => {
         expect(movedPercent(result, consistent)).toBeGreaterThan(floor * 0.95);
         expect(movedPercent(result, consistent)).toBeLessThan(floor * 1.1);
       }
-      const moved = measure(result, 'Keys moved by the new shard');
+      const moved = summaryRow(result, 'Keys moved by the new shard');
       expect(moved.baseline).toBeGreaterThan(100 - floor - 2);
       expect(moved.baseline).toBeLessThan(100 - floor + 2);
       expect(moved.pattern).toBe(movedPercent(result, 'pattern'));
 
       // Almost every key has a new, cold owner under modulo: the database is flooded.
-      const coldShare = measure(result, 'Requests to a cold owner after the change');
+      const coldShare = summaryRow(result, 'Requests to a cold owner after the change');
       expect(coldShare.pattern * 5).toBeLessThan(coldShare.baseline);
-      const fetches = measure(result, 'Database fetches');
+      const fetches = summaryRow(result, 'Database fetches');
       expect(fetches.pattern * 5).toBeLessThan(fetches.baseline);
-      const latency = measure(result, 'p99 latency after the change');
+      const latency = summaryRow(result, 'p99 latency after the change');
       expect(latency.pattern * 10).toBeLessThan(latency.baseline);
       // No placement spreads the hottest key: its shard carries well above the mean either way.
-      const hot = measure(result, 'Hottest shard after the change (max/mean)');
+      const hot = summaryRow(result, 'Hottest shard after the change (max/mean)');
       expect(hot.baseline).toBeGreaterThan(1.5);
       expect(hot.pattern).toBeGreaterThan(1.5);
     });
@@ -72,10 +67,10 @@ describe('sharding scenario', () => {
   it('with uniform popularity the shards are evenly loaded', async () => {
     const knobs = resolveKnobs(shardingScenario.knobs, { zipf: 0, keys: 20_000, shards: 4, addAtMs: 2_000 });
     const result = await shardingScenario.run(5, knobs, { durationMs: 10_000 });
-    const hot = measure(result, 'Hottest shard after the change (max/mean)');
+    const hot = summaryRow(result, 'Hottest shard after the change (max/mean)');
     expect(hot.pattern).toBeLessThan(1.1);
     // With equal popularity the traffic that moves is the share of keys that move.
-    const traffic = measure(result, 'Traffic whose owner changed');
+    const traffic = summaryRow(result, 'Traffic whose owner changed');
     expect(traffic.pattern).toBeCloseTo(movedPercent(result, 'pattern'), 6);
     expect(movedPercent(result, 'pattern')).toBeGreaterThan(18);
     expect(movedPercent(result, 'pattern')).toBeLessThan(22);

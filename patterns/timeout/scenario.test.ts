@@ -1,20 +1,15 @@
-import { resolveKnobs, type ScenarioResult, type SummaryRow } from '@keel/sim';
+import { resolveKnobs } from '@keel/sim';
 import { describe, expect, it } from 'vitest';
+import { summaryRow } from '../scenario-kit.js';
 import { hedgingScenario, timeoutScenario } from './scenario.js';
-
-function measure(result: ScenarioResult, label: string): SummaryRow {
-  const found = result.summary.rows.find((r) => r.label === label);
-  if (!found) throw new Error(`no row "${label}"`);
-  return found;
-}
 
 describe('timeout scenario', () => {
   it('keeps the calls in flight bounded while the baseline saturates its caller', async () => {
     const knobs = resolveKnobs(timeoutScenario.knobs, {});
     const result = await timeoutScenario.run(11, knobs, { durationMs: 30_000 });
-    const peak = measure(result, 'Peak calls in flight');
-    const atEnd = measure(result, 'Calls in flight at the end');
-    const success = measure(result, 'Successful calls');
+    const peak = summaryRow(result, 'Peak calls in flight');
+    const atEnd = summaryRow(result, 'Calls in flight at the end');
+    const success = summaryRow(result, 'Successful calls');
     // Hung calls pile up until every slot of the caller is taken, and they never leave.
     expect(peak.baseline).toBe(knobs.capacity);
     expect(atEnd.baseline).toBe(knobs.capacity);
@@ -29,10 +24,10 @@ describe('timeout scenario', () => {
   it('without hangs, both variants behave the same', async () => {
     const knobs = resolveKnobs(timeoutScenario.knobs, { hangRate: 0 });
     const result = await timeoutScenario.run(11, knobs, { durationMs: 10_000 });
-    const success = measure(result, 'Successful calls');
+    const success = summaryRow(result, 'Successful calls');
     expect(success.baseline).toBe(100);
     expect(success.pattern).toBe(100);
-    expect(measure(result, 'Peak calls in flight').baseline).toBeLessThan(knobs.capacity * 0.1);
+    expect(summaryRow(result, 'Peak calls in flight').baseline).toBeLessThan(knobs.capacity * 0.1);
   });
 });
 
@@ -40,9 +35,9 @@ describe('hedging scenario', () => {
   it('cuts the p99 latency markedly for at most 5% more calls', async () => {
     const knobs = resolveKnobs(hedgingScenario.knobs, {});
     const result = await hedgingScenario.run(5, knobs, { durationMs: 20_000 });
-    const p99 = measure(result, 'p99 latency');
-    const p50 = measure(result, 'p50 latency');
-    const load = measure(result, 'Calls sent per request');
+    const p99 = summaryRow(result, 'p99 latency');
+    const p50 = summaryRow(result, 'p50 latency');
+    const load = summaryRow(result, 'Calls sent per request');
     // 2% of calls take about 500 ms, so the baseline's p99 sits in the slow mode.
     expect(p99.baseline).toBeGreaterThan(300);
     // A hedge after the 95th percentile lands the slow calls near 2 x the fast mode.
