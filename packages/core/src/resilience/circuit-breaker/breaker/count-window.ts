@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../../errors/index.js';
 import { check, checkKnownKeys } from '../../../options/index.js';
+import { checkRateThresholds, rateThresholdReached } from './rate-thresholds.js';
 import { type TripMetrics, type TripPolicy, type TripPolicySnapshot, tripMetrics } from './trip-policy.js';
 
 /**
@@ -90,29 +91,10 @@ export class CountWindow implements TripPolicy {
         max: this.size,
       },
     );
-    this.failureRateThreshold = check.ratio(
-      'failureRateThreshold',
-      options.failureRateThreshold,
-      d.failureRateThreshold,
-      {
-        above: 0,
-        min: undefined,
-      },
-    );
-    this.slowCallDurationMs = check.duration(
-      'slowCallDurationMs',
-      options.slowCallDurationMs,
-      d.slowCallDurationMs,
-      {
-        allowInfinity: true,
-      },
-    );
-    this.slowCallRateThreshold = check.ratio(
-      'slowCallRateThreshold',
-      options.slowCallRateThreshold,
-      d.slowCallRateThreshold,
-      { above: 0, min: undefined },
-    );
+    const rates = checkRateThresholds(options, d);
+    this.failureRateThreshold = rates.failureRateThreshold;
+    this.slowCallDurationMs = rates.slowCallDurationMs;
+    this.slowCallRateThreshold = rates.slowCallRateThreshold;
     this.usesDuration = this.slowCallDurationMs !== Number.POSITIVE_INFINITY;
   }
 
@@ -182,12 +164,7 @@ export class CountWindow implements TripPolicy {
   }
 
   private shouldOpen(): boolean {
-    const calls = this.calls;
-    return (
-      calls >= this.minimumCalls &&
-      (this.failures / calls >= this.failureRateThreshold ||
-        this.slowCalls / calls >= this.slowCallRateThreshold)
-    );
+    return rateThresholdReached(this, this.minimumCalls, this.calls, this.failures, this.slowCalls);
   }
 }
 

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../../errors/index.js';
 import { check, checkKnownKeys } from '../../../options/index.js';
+import { checkRateThresholds, rateThresholdReached } from './rate-thresholds.js';
 import { type TripMetrics, type TripPolicy, type TripPolicySnapshot, tripMetrics } from './trip-policy.js';
 
 /**
@@ -101,30 +102,11 @@ export class TimeWindow implements TripPolicy {
         min: 1,
       },
     );
-    this.failureRateThreshold = check.ratio(
-      'failureRateThreshold',
-      options.failureRateThreshold,
-      d.failureRateThreshold,
-      {
-        min: undefined,
-        above: 0,
-      },
-    );
     this.buckets = check.integer('buckets', options.buckets, d.buckets, { min: 1, max: 1000 });
-    this.slowCallDurationMs = check.duration(
-      'slowCallDurationMs',
-      options.slowCallDurationMs,
-      d.slowCallDurationMs,
-      {
-        allowInfinity: true,
-      },
-    );
-    this.slowCallRateThreshold = check.ratio(
-      'slowCallRateThreshold',
-      options.slowCallRateThreshold,
-      d.slowCallRateThreshold,
-      { min: undefined, above: 0 },
-    );
+    const rates = checkRateThresholds(options, d);
+    this.failureRateThreshold = rates.failureRateThreshold;
+    this.slowCallDurationMs = rates.slowCallDurationMs;
+    this.slowCallRateThreshold = rates.slowCallRateThreshold;
     this.bucketMs = this.samplingDurationMs / this.buckets;
     this.usesDuration = this.slowCallDurationMs !== Number.POSITIVE_INFINITY;
   }
@@ -230,12 +212,7 @@ export class TimeWindow implements TripPolicy {
   }
 
   private shouldOpen(): boolean {
-    const calls = this.calls;
-    return (
-      calls >= this.minimumThroughput &&
-      (this.failures / calls >= this.failureRateThreshold ||
-        this.slowCalls / calls >= this.slowCallRateThreshold)
-    );
+    return rateThresholdReached(this, this.minimumThroughput, this.calls, this.failures, this.slowCalls);
   }
 }
 
