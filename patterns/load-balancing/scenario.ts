@@ -254,14 +254,10 @@ function summarize(metrics: Readonly<Record<string, MetricsSnapshot>>): SummaryR
   // Every other algorithm against round robin: round robin in the baseline column.
   for (const [name, contender] of Object.entries(LOAD_BALANCING_VARIANTS)) {
     if (name === 'baseline' || name === 'pattern') continue;
-    const snapshot = metrics[name];
-    const versus = (label: string, unit: string, measure: (m: MetricsSnapshot) => number): SummaryRow => ({
-      ...row(label, unit, 'lower', metrics, measure),
-      pattern: snapshot ? measure(snapshot) : Number.NaN,
-    });
+    const label = contender.label;
     rows.push(
-      versus(`p99 latency, ${contender.label} in the pattern column`, 'ms', p99),
-      versus(`Failed requests, ${contender.label} in the pattern column`, '%', errorRate),
+      row(`p99 latency, ${label} in the pattern column`, 'ms', 'lower', metrics, p99, name),
+      row(`Failed requests, ${label} in the pattern column`, '%', 'lower', metrics, errorRate, name),
     );
   }
   return rows;

@@ -259,14 +259,10 @@ function summarize(
   // The other consistent placements against the modulo baseline.
   for (const [name, placement] of Object.entries(SHARDING_VARIANTS)) {
     if (name === 'baseline' || name === 'pattern') continue;
-    const snapshot = metrics[name];
-    const versus = (label: string, unit: string, measure: (m: MetricsSnapshot) => number): SummaryRow => ({
-      ...row(label, unit, 'lower', metrics, measure),
-      pattern: snapshot ? measure(snapshot) : Number.NaN,
-    });
+    const label = placement.label;
     rows.push(
-      versus(`Keys moved, ${placement.label} in the pattern column`, '%', gauge('moved.keys')),
-      versus(`Requests to a cold owner, ${placement.label} in the pattern column`, '%', coldShare),
+      row(`Keys moved, ${label} in the pattern column`, '%', 'lower', metrics, gauge('moved.keys'), name),
+      row(`Requests to a cold owner, ${label} in the pattern column`, '%', 'lower', metrics, coldShare, name),
     );
   }
   return rows;

@@ -77,6 +77,18 @@ describe('running a scenario', () => {
     expect(measures.successRate('nothing')(result.metrics.baseline!)).toBeNaN();
   });
 
+  it('a row can put another variant than the pattern against the baseline', async () => {
+    const result = await demo.run(2, resolveKnobs(demo.knobs), { durationMs: 2_000 });
+    const failed = measures.count('req.failed');
+    const metrics = { baseline: result.metrics.baseline!, retried: result.metrics.pattern! };
+    const versus = row('Failed', 'req', 'lower', metrics, failed, 'retried');
+    expect(versus).toEqual({ ...result.summary.rows[0], label: 'Failed' });
+    expect(versus.pattern).toBeLessThan(versus.baseline);
+    // Without a pattern variant, the default comparison has nothing to show.
+    expect(row('Failed', 'req', 'lower', metrics, failed).pattern).toBeNaN();
+    expect(row('Failed', 'req', 'lower', metrics, failed, 'missing').pattern).toBeNaN();
+  });
+
   it('returns a trace covering every variant when asked', async () => {
     const result = await demo.run(1, resolveKnobs(demo.knobs, { rps: 10 }), {
       durationMs: 1_000,

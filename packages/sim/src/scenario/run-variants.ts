@@ -79,13 +79,16 @@ export async function runVariants(
 }
 
 /**
- * A summary row comparing the `baseline` and `pattern` variants on one measure.
+ * A summary row comparing the `baseline` variant with `against` (by default the `pattern`
+ * variant) on one measure; a variant that did not run reads as NaN. A scenario that runs more
+ * variants than two shows each extra one against the baseline in the pattern column.
  * @example
  * ```ts
  * import { row } from '@keel/sim';
  * const snapshot = (ok: number) => ({ counters: { 'req.ok': ok }, gauges: {}, histograms: {} });
- * const metrics = { baseline: snapshot(80), pattern: snapshot(99) };
+ * const metrics = { baseline: snapshot(80), pattern: snapshot(99), jittered: snapshot(97) };
  * console.log(row('Successful calls', 'req', 'higher', metrics, (m) => m.counters['req.ok'] ?? 0));
+ * console.log(row('Successful calls, jittered', 'req', 'higher', metrics, (m) => m.counters['req.ok'] ?? 0, 'jittered'));
  * ```
  * @category Scenarios
  */
@@ -95,12 +98,13 @@ export function row(
   better: 'higher' | 'lower',
   metrics: Readonly<Record<string, MetricsSnapshot>>,
   measure: (snapshot: MetricsSnapshot) => number,
+  against = 'pattern',
 ): SummaryRow {
   const of = (variant: string): number => {
     const snapshot = metrics[variant];
     return snapshot ? measure(snapshot) : Number.NaN;
   };
-  return { label, unit, better, baseline: of('baseline'), pattern: of('pattern') };
+  return { label, unit, better, baseline: of('baseline'), pattern: of(against) };
 }
 
 /**
