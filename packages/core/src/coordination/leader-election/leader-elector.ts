@@ -5,6 +5,7 @@ import { check, checkKnownKeys } from '../../options/index.js';
 import { type Random, systemRandom } from '../../random/index.js';
 import { abortError, sleep } from '../../signal/index.js';
 import type { LeaseStore } from '../distributed-lock/lease-store.js';
+import { pollChanges } from '../poll-changes.js';
 import { LeadershipLostError } from './errors.js';
 
 /**
@@ -235,33 +236,13 @@ export class LeaderElector {
     const intervalMs = check.duration('options.intervalMs', options.intervalMs, this.retryPeriodMs, {
       above: 0,
     });
-    let last: string | null = null;
-    let timer: TimerHandle | undefined;
-    let stopped = false;
-    const poll = (): void => {
-      timer = undefined;
-      this.store.holder(this.name).then(
-        (holder) => {
-          if (stopped) return;
-          const signature = holder ? `${holder.owner}@${holder.token}` : '';
-          if (signature !== last) {
-            last = signature;
-            listener(holder ? { id: holder.owner, epoch: holder.token } : undefined);
-          }
-          timer = this.clock.setTimeout(poll, intervalMs);
-        },
-        () => {
-          if (!stopped) timer = this.clock.setTimeout(poll, intervalMs);
-        },
-      );
-    };
-    poll();
-    return {
-      dispose: () => {
-        stopped = true;
-        timer?.clear();
-      },
-    };
+    return pollChanges(
+      this.clock,
+      intervalMs,
+      () => this.store.holder(this.name),
+      (holder) => (holder ? `${holder.owner}@${holder.token}` : ''),
+      (holder) => listener(holder ? { id: holder.owner, epoch: holder.token } : undefined),
+    );
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 import { type Clock, systemClock, type TimerHandle } from '../../clock/index.js';
 import { type Disposable, type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
+import { pollChanges } from '../poll-changes.js';
 import { RegistrationLapsedError } from './errors.js';
 import type { InstanceStatus, RegistryStore, ServiceInstance } from './registry-store.js';
 
@@ -178,35 +179,14 @@ export class ServiceRegistry {
       { above: 0 },
     );
     const statuses = statusesOf(options.statuses);
-    let signature: string | undefined;
     let version = 0;
-    let stopped = false;
-    let timer: TimerHandle | undefined;
-    const poll = (): void => {
-      timer = undefined;
-      this.store.list(service).then(
-        (instances) => {
-          if (stopped) return;
-          const filtered = healthy(instances, statuses);
-          const next = JSON.stringify(filtered);
-          if (next !== signature) {
-            signature = next;
-            listener({ service, instances: filtered, version: ++version });
-          }
-          timer = this.clock.setTimeout(poll, intervalMs);
-        },
-        () => {
-          if (!stopped) timer = this.clock.setTimeout(poll, intervalMs);
-        },
-      );
-    };
-    poll();
-    return {
-      dispose: () => {
-        stopped = true;
-        timer?.clear();
-      },
-    };
+    return pollChanges(
+      this.clock,
+      intervalMs,
+      () => this.store.list(service).then((instances) => healthy(instances, statuses)),
+      (instances) => JSON.stringify(instances),
+      (instances) => listener({ service, instances, version: ++version }),
+    );
   }
 }
 
