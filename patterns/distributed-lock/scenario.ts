@@ -10,8 +10,9 @@ import {
 } from '@keel/core/distributed-lock';
 import { check, checkKnownKeys } from '@keel/core/options';
 import { sleep } from '@keel/core/signal';
-import { type TimeoutPolicy, timeout } from '@keel/core/timeout';
+import { timeout } from '@keel/core/timeout';
 import { constant, defineScenario, row, runVariants, type World } from '@keel/sim';
+import { type StoreCall, serveStore, storeCaller } from '../remote-store.js';
 
 /** One request to a lease store served over the simulated network. */
 type LeaseRequest =
@@ -44,31 +45,20 @@ export function serveLeaseStore(
   store: LeaseStore,
   onGrant?: (key: string, owner: string, token: bigint) => void,
 ): void {
-  world.node(node);
-  world.rpc.serve(node, (body, reply) => {
-    const request = body as LeaseRequest;
-    let answer: Promise<unknown>;
+  serveStore(world, node, (request: LeaseRequest): Promise<unknown> => {
     switch (request.op) {
       case 'tryAcquire':
-        answer = store.tryAcquire(request.key, request.owner, request.ttlMs).then((token) => {
+        return store.tryAcquire(request.key, request.owner, request.ttlMs).then((token) => {
           if (token !== undefined) onGrant?.(request.key, request.owner, token);
           return token;
         });
-        break;
       case 'extend':
-        answer = store.extend(request.key, request.owner, request.ttlMs);
-        break;
+        return store.extend(request.key, request.owner, request.ttlMs);
       case 'release':
-        answer = store.release(request.key, request.owner);
-        break;
+        return store.release(request.key, request.owner);
       case 'holder':
-        answer = store.holder(request.key);
-        break;
+        return store.holder(request.key);
     }
-    answer.then(
-      (value) => reply(true, value),
-      (error: unknown) => reply(false, error),
-    );
   });
 }
 
@@ -100,22 +90,13 @@ export interface RpcLeaseStoreOptions {
  * ```
  */
 export class RpcLeaseStore implements LeaseStore {
-  private readonly limit: TimeoutPolicy;
+  private readonly call: StoreCall<LeaseRequest>;
 
-  constructor(
-    private readonly world: World,
-    private readonly from: string,
-    private readonly to: string,
-    options: RpcLeaseStoreOptions,
-  ) {
+  constructor(world: World, from: string, to: string, options: RpcLeaseStoreOptions) {
     checkKnownKeys('RpcLeaseStore', options, ['clock', 'timeoutMs']);
-    world.node(from);
     const clock = check.object<Clock>('clock', options.clock) as Clock;
-    this.limit = timeout(check.duration('timeoutMs', options.timeoutMs, 250, { above: 0 }), { clock });
-  }
-
-  private call<T>(request: LeaseRequest): Promise<T> {
-    return this.limit.execute(({ signal }) => this.world.call<T>(this.from, this.to, request, { signal }));
+    const timeoutMs = check.duration('timeoutMs', options.timeoutMs, 250, { above: 0 });
+    this.call = storeCaller(world, from, to, clock, timeoutMs);
   }
 
   tryAcquire(key: string, owner: string, ttlMs: number): Promise<bigint | undefined> {

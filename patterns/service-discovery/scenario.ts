@@ -6,7 +6,7 @@ import {
   type ServiceInstance,
   ServiceRegistry,
 } from '@keel/core/service-discovery';
-import { type TimeoutPolicy, timeout } from '@keel/core/timeout';
+import { timeout } from '@keel/core/timeout';
 import {
   constant,
   constantRate,
@@ -17,6 +17,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { type StoreCall, serveStore, storeCaller } from '../remote-store.js';
 
 type RegistryRequest =
   | { readonly op: 'put'; readonly instance: ServiceInstance; readonly ttlMs: number }
@@ -37,20 +38,16 @@ type RegistryRequest =
  * ```
  */
 export function serveRegistryStore(world: World, node: string, store: RegistryStore): void {
-  world.node(node);
-  world.rpc.serve(node, (body, reply) => {
-    const request = body as RegistryRequest;
-    const answer: Promise<unknown> =
+  serveStore(
+    world,
+    node,
+    (request: RegistryRequest): Promise<unknown> =>
       request.op === 'put'
         ? store.put(request.instance, request.ttlMs)
         : request.op === 'remove'
           ? store.remove(request.service, request.id)
-          : store.list(request.service);
-    answer.then(
-      (value) => reply(true, value),
-      (error: unknown) => reply(false, error),
-    );
-  });
+          : store.list(request.service),
+  );
 }
 
 /**
@@ -71,18 +68,17 @@ export function serveRegistryStore(world: World, node: string, store: RegistrySt
  * ```
  */
 export class RpcRegistryStore implements RegistryStore {
-  private readonly limit: TimeoutPolicy;
+  private readonly send: StoreCall<RegistryRequest>;
   private dead = false;
 
-  constructor(
-    private readonly world: World,
-    private readonly from: string,
-    private readonly to: string,
-    clock: Clock,
-    timeoutMs = 250,
-  ) {
-    world.node(from);
-    this.limit = timeout(check.duration('timeoutMs', timeoutMs, 250, { above: 0 }), { clock });
+  constructor(world: World, from: string, to: string, clock: Clock, timeoutMs = 250) {
+    this.send = storeCaller(
+      world,
+      from,
+      to,
+      clock,
+      check.duration('timeoutMs', timeoutMs, 250, { above: 0 }),
+    );
   }
 
   /** The calling process dies: nothing more is sent. */
@@ -92,7 +88,7 @@ export class RpcRegistryStore implements RegistryStore {
 
   private call<T>(request: RegistryRequest): Promise<T> {
     if (this.dead) return new Promise<T>(() => undefined);
-    return this.limit.execute(({ signal }) => this.world.call<T>(this.from, this.to, request, { signal }));
+    return this.send<T>(request);
   }
 
   put(instance: ServiceInstance, ttlMs: number): Promise<void> {
