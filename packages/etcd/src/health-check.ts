@@ -2,7 +2,7 @@ import type { Clock } from '@keel/core/clock';
 import { systemClock } from '@keel/core/clock';
 import { InvalidOptionError } from '@keel/core/errors';
 import type { CheckResult, HealthCheck, HealthCheckOptions, Measurement } from '@keel/core/health-check';
-import { takeHealthCheckOptions } from '@keel/core/health-check';
+import { elapsedMs, responseTimeCheck, takeHealthCheckOptions } from '@keel/core/health-check';
 import { check } from '@keel/core/options';
 import type { IStatusResponse } from 'etcd3';
 
@@ -76,16 +76,14 @@ export function etcdHealthCheck(client: EtcdStatusSource, options: EtcdHealthChe
     allowInfinity: true,
   });
 
-  return {
-    ...tuning,
+  return responseTimeCheck({
+    tuning,
     name,
-    measurement: 'responseTime',
     componentType: 'datastore',
-    observedUnit: 'ms',
     async check(): Promise<CheckResult> {
       const started = clock.now();
       const status = await client.maintenance.status();
-      const latency = Math.round((clock.now() - started) * 1000) / 1000;
+      const latency = elapsedMs(clock, started);
       const dbSize = Number(status.dbSize);
       const problems: string[] = [];
       // etcd reports member IDs as decimal strings; 0 means no leader is known.
@@ -109,5 +107,5 @@ export function etcdHealthCheck(client: EtcdStatusSource, options: EtcdHealthChe
         measurements,
       };
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '@keel/core/errors';
 import type { CheckResult, HealthCheck, HealthCheckOptions, Measurement } from '@keel/core/health-check';
-import { takeHealthCheckOptions } from '@keel/core/health-check';
+import { responseTimeCheck, takeHealthCheckOptions } from '@keel/core/health-check';
 import { check } from '@keel/core/options';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -92,12 +92,10 @@ export function natsHealthCheck(nc: NatsConnection, options: NatsHealthCheckOpti
     return manager;
   };
 
-  return {
-    ...tuning,
+  return responseTimeCheck({
+    tuning,
     name,
-    measurement: 'responseTime',
     componentType: 'component',
-    observedUnit: 'ms',
     async check(): Promise<CheckResult> {
       if (nc.isClosed()) throw new Error('connection is closed');
       if (nc.isDraining()) throw new Error('connection is draining');
@@ -115,5 +113,5 @@ export function natsHealthCheck(nc: NatsConnection, options: NatsHealthCheckOpti
         },
       };
     },
-  };
+  });
 }

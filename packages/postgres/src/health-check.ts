@@ -1,7 +1,7 @@
 import type { Clock } from '@keel/core/clock';
 import { systemClock } from '@keel/core/clock';
 import type { CheckResult, HealthCheck, HealthCheckOptions, Measurement } from '@keel/core/health-check';
-import { takeHealthCheckOptions } from '@keel/core/health-check';
+import { elapsedMs, responseTimeCheck, takeHealthCheckOptions } from '@keel/core/health-check';
 import { check } from '@keel/core/options';
 
 /**
@@ -114,17 +114,15 @@ export function postgresHealthCheck(
     },
   );
 
-  return {
-    ...tuning,
+  return responseTimeCheck({
+    tuning,
     name,
-    measurement: 'responseTime',
     componentType: 'datastore',
-    observedUnit: 'ms',
-    ...(componentId === undefined ? {} : { componentId }),
+    componentId,
     async check(): Promise<CheckResult> {
       const started = clock.now();
       await poolOrClient.query(query);
-      const latency = clock.now() - started;
+      const latency = elapsedMs(clock, started);
       const measurements: Record<string, Measurement> = {};
       let status: CheckResult['status'] = 'pass';
       let output: string | undefined;
@@ -162,11 +160,11 @@ export function postgresHealthCheck(
       }
 
       return {
-        observedValue: Math.round(latency * 1000) / 1000,
+        observedValue: latency,
         status,
         ...(output === undefined ? {} : { output }),
         ...(Object.keys(measurements).length > 0 ? { measurements } : {}),
       };
     },
-  };
+  });
 }

@@ -2,7 +2,7 @@ import type { Clock } from '@keel/core/clock';
 import { systemClock } from '@keel/core/clock';
 import { InvalidOptionError } from '@keel/core/errors';
 import type { CheckResult, HealthCheck, HealthCheckOptions, Measurement } from '@keel/core/health-check';
-import { takeHealthCheckOptions } from '@keel/core/health-check';
+import { elapsedMs, responseTimeCheck, takeHealthCheckOptions } from '@keel/core/health-check';
 import { check } from '@keel/core/options';
 import type { ChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
@@ -161,19 +161,17 @@ export function amqpHealthCheck(
     }
   }
 
-  return {
-    ...tuning,
+  return responseTimeCheck({
+    tuning,
     name,
-    measurement: 'responseTime',
     componentType: 'component',
-    observedUnit: 'ms',
-    ...(componentId === undefined ? {} : { componentId }),
+    componentId,
     async check(signal): Promise<CheckResult> {
       if (state.closed) throw new Error('connection is closed');
       const started = clock.now();
       const measurements =
         url === undefined ? await probe(connectionOrUrl as ChannelModel) : await probeUrl(url, signal);
-      const latency = Math.round((clock.now() - started) * 1000) / 1000;
+      const latency = elapsedMs(clock, started);
       const blocked =
         state.blocked === undefined
           ? {}
@@ -184,5 +182,5 @@ export function amqpHealthCheck(
         ...(Object.keys(measurements).length > 0 ? { measurements } : {}),
       };
     },
-  };
+  });
 }

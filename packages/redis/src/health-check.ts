@@ -2,7 +2,7 @@ import type { Clock } from '@keel/core/clock';
 import { systemClock } from '@keel/core/clock';
 import { InvalidOptionError } from '@keel/core/errors';
 import type { CheckResult, HealthCheck, HealthCheckOptions } from '@keel/core/health-check';
-import { takeHealthCheckOptions } from '@keel/core/health-check';
+import { elapsedMs, responseTimeCheck, takeHealthCheckOptions } from '@keel/core/health-check';
 import { check } from '@keel/core/options';
 
 /**
@@ -62,23 +62,21 @@ export function redisHealthCheck(redis: RedisPingable, options: RedisHealthCheck
   const componentId =
     options.componentId === undefined ? undefined : check.string('componentId', options.componentId);
   const clock = check.object<Clock>('clock', options.clock) ?? systemClock;
-  return {
-    ...tuning,
+  return responseTimeCheck({
+    tuning,
     name,
-    measurement: 'responseTime',
     componentType: 'datastore',
-    observedUnit: 'ms',
-    ...(componentId === undefined ? {} : { componentId }),
+    componentId,
     async check(): Promise<CheckResult> {
       const state = redis.status;
       if (state !== undefined && DEAD_STATES.has(state))
         throw new Error(`connection is closed (client status "${state}")`);
       const started = clock.now();
       const reply = await redis.ping();
-      const latency = Math.round((clock.now() - started) * 1000) / 1000;
+      const latency = elapsedMs(clock, started);
       if (reply !== 'PONG')
         return { observedValue: latency, status: 'warn', output: `unexpected PING reply "${reply}"` };
       return { observedValue: latency };
     },
-  };
+  });
 }

@@ -19,6 +19,8 @@ export type {
 export { DEFAULT_HEALTH_SERVICE_OPTIONS, HealthService, healthService } from './health-service.js';
 export type { NodeHealthHandler, NodeLikeRequest, NodeLikeResponse } from './node-handler.js';
 export { createNodeHealthHandler } from './node-handler.js';
+export type { ResponseTimeCheckParts } from './response-time-check.js';
+export { elapsedMs, responseTimeCheck } from './response-time-check.js';
 export type { HealthHandlerOptions, HealthPaths } from './routes.js';
 export { DEFAULT_HEALTH_PATHS } from './routes.js';
 export type {
