@@ -13,6 +13,7 @@ import {
   defineScenario,
   lognormal,
   type MetricsSnapshot,
+  measures,
   openLoop,
   type RateSchedule,
   row,
@@ -384,7 +385,7 @@ function summarize(metrics: Readonly<Record<string, MetricsSnapshot>>): SummaryR
   });
   return [
     row('Requests within the latency objective', '%', 'higher', metrics, attainment),
-    row('p99 latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.p99 ?? Number.NaN),
+    row('p99 latency', 'ms', 'lower', metrics, measures.latency('req', 'p99')),
     row('Cost', 'replica-s', 'lower', metrics, cost),
     row('Most replicas', 'replicas', 'lower', metrics, (m) => m.gauges['replicas']?.max ?? Number.NaN),
     againstPeak('Cost, peak-provisioned fleet in the baseline column', 'replica-s', 'lower', cost),

@@ -6,6 +6,7 @@ import {
   defineScenario,
   type Gauge,
   lognormal,
+  measures,
   openLoop,
   row,
   runVariants,
@@ -307,13 +308,7 @@ export const overloadScenario = defineScenario({
         row('Goodput', 'req/s', 'higher', metrics, (m) =>
           perSecond(m.counters['goodput'] ?? 0, options.durationMs),
         ),
-        row(
-          'p99 latency of answered requests',
-          'ms',
-          'lower',
-          metrics,
-          (m) => m.histograms['answered.latency']?.p99 ?? Number.NaN,
-        ),
+        row('p99 latency of answered requests', 'ms', 'lower', metrics, measures.latency('answered', 'p99')),
         row(
           'Requests refused at once',
           '%',

@@ -11,7 +11,7 @@ import {
 import { check, checkKnownKeys } from '@keel/core/options';
 import { sleep } from '@keel/core/signal';
 import { timeout } from '@keel/core/timeout';
-import { constant, defineScenario, row, runVariants, type World } from '@keel/sim';
+import { constant, defineScenario, measures, row, runVariants, type World } from '@keel/sim';
 import { type StoreCall, serveStore, storeCaller } from '../remote-store.js';
 
 /** One request to a lease store served over the simulated network. */
@@ -341,29 +341,17 @@ export const splitBrainScenario = defineScenario({
       options,
       { baseline: (world) => build(world, false), pattern: (world) => build(world, true) },
       (metrics) => [
-        row(
-          'Conflicting writes accepted',
-          'writes',
-          'lower',
-          metrics,
-          (s) => s.counters['writes.conflicting'] ?? 0,
-        ),
+        row('Conflicting writes accepted', 'writes', 'lower', metrics, measures.count('writes.conflicting')),
         row('Lost increments', 'increments', 'lower', metrics, (s) => s.gauges['updates.lost']?.value ?? 0),
-        row(
-          'Stale accesses refused',
-          'requests',
-          'higher',
-          metrics,
-          (s) => s.counters['writes.refused'] ?? 0,
-        ),
+        row('Stale accesses refused', 'requests', 'higher', metrics, measures.count('writes.refused')),
         row('Counter at the end', 'increments', 'higher', metrics, (s) => s.gauges['counter']?.value ?? 0),
-        row('Lock grants', 'grants', 'higher', metrics, (s) => s.counters['lock.grants'] ?? 0),
+        row('Lock grants', 'grants', 'higher', metrics, measures.count('lock.grants')),
         row(
           'Non-increasing tokens issued',
           'tokens',
           'lower',
           metrics,
-          (s) => s.counters['tokens.nonincreasing'] ?? 0,
+          measures.count('tokens.nonincreasing'),
         ),
       ],
       { defaultLink: { latency: constant(1) } },

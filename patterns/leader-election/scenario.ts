@@ -4,7 +4,7 @@ import { LeaderElector } from '@keel/core/leader-election';
 import type { Random } from '@keel/core/random';
 import { sleep } from '@keel/core/signal';
 import { timeout } from '@keel/core/timeout';
-import { constant, defineScenario, row, runVariants, type World } from '@keel/sim';
+import { constant, defineScenario, measures, row, runVariants, type World } from '@keel/sim';
 import { RpcLeaseStore, serveLeaseStore } from '../distributed-lock/scenario.js';
 
 const ELECTION = 'scheduler';
@@ -297,8 +297,8 @@ export const leaderFailoverScenario = defineScenario({
       (metrics) => [
         row('Most leaders at once', 'leaders', 'lower', metrics, (s) => s.gauges['leaders']?.max ?? 0),
         row('Time with two leaders', 'ms', 'lower', metrics, (s) => s.gauges['overlapMs']?.value ?? 0),
-        row('Stale-epoch acts accepted', 'acts', 'lower', metrics, (s) => s.counters['acts.stale'] ?? 0),
-        row('Stale-epoch acts refused', 'acts', 'higher', metrics, (s) => s.counters['acts.refused'] ?? 0),
+        row('Stale-epoch acts accepted', 'acts', 'lower', metrics, measures.count('acts.stale')),
+        row('Stale-epoch acts refused', 'acts', 'higher', metrics, measures.count('acts.refused')),
         row(
           'Partition to new leader',
           'ms',
@@ -306,7 +306,7 @@ export const leaderFailoverScenario = defineScenario({
           metrics,
           (s) => s.gauges['failoverMs']?.value ?? Number.NaN,
         ),
-        row('Elections', 'elections', 'lower', metrics, (s) => s.counters['elections'] ?? 0),
+        row('Elections', 'elections', 'lower', metrics, measures.count('elections')),
       ],
       { defaultLink: { latency: constant(1) } },
     );

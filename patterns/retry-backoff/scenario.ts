@@ -11,6 +11,7 @@ import {
   constantRate,
   defineScenario,
   lognormal,
+  measures,
   openLoop,
   row,
   runVariants,
@@ -90,7 +91,7 @@ export const retryScenario = defineScenario({
       (metrics) => [
         row('Successful requests', '%', 'higher', metrics, (m) => successPercent(m.counters, 'req')),
         row('Calls per request', 'x', 'lower', metrics, (m) => attemptsPerRequest(m.counters)),
-        row('p99 latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.p99 ?? Number.NaN),
+        row('p99 latency', 'ms', 'lower', metrics, measures.latency('req', 'p99')),
       ],
       { defaultLink: { latency: constant(1) } },
     );

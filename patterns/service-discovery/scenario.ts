@@ -12,6 +12,7 @@ import {
   constantRate,
   defineScenario,
   lognormal,
+  measures,
   openLoop,
   row,
   runVariants,
@@ -291,7 +292,7 @@ export const discoveryChurnScenario = defineScenario({
           'ms',
           'lower',
           metrics,
-          (s) => s.histograms['join.latency']?.max ?? Number.NaN,
+          measures.latency('join', 'max'),
         ),
         row(
           'Dead instances listed at the end',

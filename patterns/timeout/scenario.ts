@@ -6,6 +6,7 @@ import {
   constantRate,
   defineScenario,
   lognormal,
+  measures,
   openLoop,
   row,
   runVariants,
@@ -222,8 +223,8 @@ export const hedgingScenario = defineScenario({
         },
       },
       (metrics) => [
-        row('p99 latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.p99 ?? Number.NaN),
-        row('p50 latency', 'ms', 'lower', metrics, (m) => m.histograms['req.latency']?.p50 ?? Number.NaN),
+        row('p99 latency', 'ms', 'lower', metrics, measures.latency('req', 'p99')),
+        row('p50 latency', 'ms', 'lower', metrics, measures.latency('req', 'p50')),
         row('Calls sent per request', 'x', 'lower', metrics, (m) => attemptsPerRequest(m.counters)),
       ],
       { defaultLink: { latency: constant(1) } },
