@@ -1,54 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { flushMicrotasks, VirtualClock } from '../../clock/index.js';
-import { isAbortedError, isInvalidOptionError, isTimeoutError, TimeoutError } from '../../errors/index.js';
+import { isAbortedError, isTimeoutError, TimeoutError } from '../../errors/index.js';
 import { ForwardContext } from '../../policy/index.js';
+import { assertInvalidOption, deferred, trackSettlement } from '../../testing/index.js';
 import { adaptiveBulkhead, bulkhead, isOverloadError } from './bulkhead.js';
 import { BulkheadRejectedError, isBulkheadQueueTimeoutError, isBulkheadRejectedError } from './errors.js';
 import { aimd } from './limits/aimd.js';
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = string>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 /** Observes a promise's outcome without letting an unhandled rejection escape. */
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
-}
-
-function expectInvalid(make: () => unknown, field: string): void {
-  try {
-    make();
-  } catch (error) {
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected an InvalidOptionError for ${field}`);
-}
-
 describe('bulkhead', () => {
   it('runs up to maxConcurrent at once and rejects the rest when the queue is off', async () => {
     const pool = bulkhead({ maxConcurrent: 2 });
     const gates = [deferred(), deferred()];
-    const a = track(pool.execute(() => gates[0]!.promise));
-    const b = track(pool.execute(() => gates[1]!.promise));
+    const a = trackSettlement(pool.execute(() => gates[0]!.promise));
+    const b = trackSettlement(pool.execute(() => gates[1]!.promise));
     expect(pool.stats()).toEqual({ executing: 2, queued: 0, available: 0, limit: 2, maxQueue: 0 });
     const rejected: string[] = [];
     pool.onReject(({ reason }) => rejected.push(reason));
@@ -117,7 +82,7 @@ describe('bulkhead', () => {
     const running = pool.execute(() => gate.promise);
     const reasons: string[] = [];
     pool.onReject(({ reason }) => reasons.push(reason));
-    const waiting = track(pool.execute(() => 'never'));
+    const waiting = trackSettlement(pool.execute(() => 'never'));
     clock.advance(99);
     await flushMicrotasks();
     expect(waiting.settled).toBe(false);
@@ -201,7 +166,7 @@ describe('bulkhead', () => {
     const second = deferred();
     const running = pool.execute(() => gate.promise);
     const admitted = pool.execute(() => second.promise, { signal: watched() });
-    const timedOut = track(pool.execute(() => 'never', { signal: watched() }));
+    const timedOut = trackSettlement(pool.execute(() => 'never', { signal: watched() }));
     clock.advance(5);
     gate.resolve('a');
     await running;
@@ -227,7 +192,7 @@ describe('bulkhead', () => {
     const pool = bulkhead({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 1_000, clock });
     const gate = deferred();
     const running = pool.execute(() => gate.promise);
-    const waiting = track(pool.execute(() => 'late', { deadline: 50 }));
+    const waiting = trackSettlement(pool.execute(() => 'late', { deadline: 50 }));
     clock.advance(50);
     await flushMicrotasks();
     expect(isTimeoutError(waiting.error)).toBe(true);
@@ -265,16 +230,16 @@ describe('bulkhead', () => {
   });
 
   it('rejects bad options by name', () => {
-    expectInvalid(() => bulkhead({ maxConcurrent: 0 }), 'bulkhead.maxConcurrent');
-    expectInvalid(() => bulkhead({ maxConcurrent: 1.5 }), 'bulkhead.maxConcurrent');
-    expectInvalid(() => bulkhead({ maxQueue: -1 }), 'bulkhead.maxQueue');
-    expectInvalid(() => bulkhead({ queueTimeoutMs: -5 }), 'bulkhead.queueTimeoutMs');
-    expectInvalid(() => bulkhead({ queueTimeoutMs: Number.NaN }), 'bulkhead.queueTimeoutMs');
-    expectInvalid(() => bulkhead({ clock: {} as never }), 'bulkhead.clock');
-    expectInvalid(() => bulkhead({ maxConcurent: 3 } as never), 'bulkhead.maxConcurent');
-    expectInvalid(() => adaptiveBulkhead({} as never), 'limit');
-    expectInvalid(() => adaptiveBulkhead(aimd(), { isDrop: 3 as never }), 'adaptiveBulkhead.isDrop');
-    expectInvalid(
+    assertInvalidOption(() => bulkhead({ maxConcurrent: 0 }), 'bulkhead.maxConcurrent');
+    assertInvalidOption(() => bulkhead({ maxConcurrent: 1.5 }), 'bulkhead.maxConcurrent');
+    assertInvalidOption(() => bulkhead({ maxQueue: -1 }), 'bulkhead.maxQueue');
+    assertInvalidOption(() => bulkhead({ queueTimeoutMs: -5 }), 'bulkhead.queueTimeoutMs');
+    assertInvalidOption(() => bulkhead({ queueTimeoutMs: Number.NaN }), 'bulkhead.queueTimeoutMs');
+    assertInvalidOption(() => bulkhead({ clock: {} as never }), 'bulkhead.clock');
+    assertInvalidOption(() => bulkhead({ maxConcurent: 3 } as never), 'bulkhead.maxConcurent');
+    assertInvalidOption(() => adaptiveBulkhead({} as never), 'limit');
+    assertInvalidOption(() => adaptiveBulkhead(aimd(), { isDrop: 3 as never }), 'adaptiveBulkhead.isDrop');
+    assertInvalidOption(
       () => adaptiveBulkhead(aimd(), { maxConcurrent: 3 } as never),
       'adaptiveBulkhead.maxConcurrent',
     );

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../clock/index.js';
 import { AbortedError, isInvalidOptionError, TimeoutError } from '../../errors/index.js';
 import { ForwardContext } from '../../policy/index.js';
+import { deferred } from '../../testing/index.js';
 import { exponentialBreakDuration } from './break-duration.js';
 import { consecutiveFailures } from './breaker/consecutive.js';
 import { countWindow } from './breaker/count-window.js';
@@ -14,22 +15,6 @@ import {
   isIsolatedCircuitError,
 } from './errors.js';
 import type { StateChangeEvent } from './state.js';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = string>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
 
 const boom = (): Promise<never> => Promise.reject(new Error('boom'));
 const ok = (): Promise<string> => Promise.resolve('ok');

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidOptionError } from '../../errors/index.js';
+import { invalidOptionField } from '../../testing/index.js';
 import type { HealthCheck } from './health-check.js';
 import { DEFAULT_HEALTH_CHECK_OPTIONS, resolveHealthCheck, takeHealthCheckOptions } from './health-check.js';
 
 const ok: HealthCheck = { name: 'db', check: () => undefined };
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isInvalidOptionError(error)) return error.field;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('resolveHealthCheck', () => {
   it('applies the documented defaults and builds the report key', () => {
@@ -54,9 +44,15 @@ describe('resolveHealthCheck', () => {
       [{ ...ok, timeout: 10 }, 'check.timeout'],
     ];
     for (const [definition, field] of bad)
-      expect(fieldOf(() => resolveHealthCheck('check', definition as unknown as HealthCheck))).toBe(field);
-    expect(fieldOf(() => resolveHealthCheck('check', undefined as unknown as HealthCheck))).toBe('check');
-    expect(fieldOf(() => resolveHealthCheck('check', null as unknown as HealthCheck))).toBe('check');
+      expect(
+        invalidOptionField(() => resolveHealthCheck('check', definition as unknown as HealthCheck)),
+      ).toBe(field);
+    expect(invalidOptionField(() => resolveHealthCheck('check', undefined as unknown as HealthCheck))).toBe(
+      'check',
+    );
+    expect(invalidOptionField(() => resolveHealthCheck('check', null as unknown as HealthCheck))).toBe(
+      'check',
+    );
   });
 
   it('rejects unknown tuning keys for adapters', () => {
@@ -64,10 +60,10 @@ describe('resolveHealthCheck', () => {
       cacheMs: 5,
     });
     expect(takeHealthCheckOptions(undefined, [])).toEqual({});
-    expect(fieldOf(() => takeHealthCheckOptions({ cache: 5 }, ['host']))).toBe('options.cache');
-    expect(fieldOf(() => takeHealthCheckOptions({ timeoutMs: -1 }, []))).toBe('timeoutMs');
-    expect(fieldOf(() => takeHealthCheckOptions({ probes: ['x'] }, []))).toBe('probes[0]');
-    expect(fieldOf(() => takeHealthCheckOptions(4 as never, []))).toBe('options');
+    expect(invalidOptionField(() => takeHealthCheckOptions({ cache: 5 }, ['host']))).toBe('options.cache');
+    expect(invalidOptionField(() => takeHealthCheckOptions({ timeoutMs: -1 }, []))).toBe('timeoutMs');
+    expect(invalidOptionField(() => takeHealthCheckOptions({ probes: ['x'] }, []))).toBe('probes[0]');
+    expect(invalidOptionField(() => takeHealthCheckOptions(4 as never, []))).toBe('options');
   });
 
   it('rejects badly typed definitions at compile time', () => {

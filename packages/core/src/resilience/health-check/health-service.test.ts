@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.js';
-import { isInvalidOptionError } from '../../errors/index.js';
+import { invalidOptionField } from '../../testing/index.js';
 import type { HealthCheck } from './health-check.js';
 import type { CheckCompleted, HealthStateChange } from './health-service.js';
 import { HealthService, healthService } from './health-service.js';
@@ -15,16 +15,6 @@ function counting(check: Omit<HealthCheck, 'check'>, body: HealthCheck['check'] 
     },
   };
   return { definition, calls };
-}
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isInvalidOptionError(error)) return error.field;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('aggregation', () => {
@@ -143,9 +133,9 @@ describe('aggregation', () => {
       ['primary', 'pass'],
       ['replica', 'warn'],
     ]);
-    expect(fieldOf(() => health.add({ name: 'db', componentId: 'primary', check: () => undefined }))).toBe(
-      'name',
-    );
+    expect(
+      invalidOptionField(() => health.add({ name: 'db', componentId: 'primary', check: () => undefined })),
+    ).toBe('name');
   });
 
   it('removes a check when its registration is disposed', async () => {
@@ -484,8 +474,9 @@ describe('options', () => {
       [{ defaults: 3 }, 'defaults'],
       [{ grace: 1 }, 'options.grace'],
     ];
-    for (const [options, field] of bad) expect(fieldOf(() => healthService(options as never))).toBe(field);
-    expect(fieldOf(() => healthService(7 as never))).toBe('options');
+    for (const [options, field] of bad)
+      expect(invalidOptionField(() => healthService(options as never))).toBe(field);
+    expect(invalidOptionField(() => healthService(7 as never))).toBe('options');
   });
 
   it('validates drain options', async () => {

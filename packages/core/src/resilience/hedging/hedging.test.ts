@@ -4,6 +4,7 @@ import { VirtualClock } from '../../clock/index.js';
 import { isAbortedError, isInvalidOptionError, isTimeoutError, TimeoutError } from '../../errors/index.js';
 import type { ExecuteContext } from '../../policy/index.js';
 import { sleep } from '../../signal/index.js';
+import { trackSettlement } from '../../testing/index.js';
 import {
   DEFAULT_HEDGING_OPTIONS,
   type HedgeBudgetExhaustedEvent,
@@ -36,15 +37,6 @@ function scripted(clock: VirtualClock, steps: readonly Step[]) {
   return { fn, started };
 }
 
-function track<T>(promise: Promise<T>) {
-  const state: { done: boolean; value?: T; error?: unknown } = { done: false };
-  promise.then(
-    (value) => Object.assign(state, { done: true, value }),
-    (error: unknown) => Object.assign(state, { done: true, error }),
-  );
-  return state;
-}
-
 function observe(policy: ReturnType<typeof hedging>) {
   const hedges: HedgeEvent[] = [];
   const wins: HedgeWinEvent[] = [];
@@ -65,9 +57,9 @@ describe('hedging', () => {
   it('does not hedge a primary that answers within the delay', async () => {
     const { clock, policy, events } = setup();
     const { fn, started } = scripted(clock, [{ ms: 50 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(50);
-    expect(call).toMatchObject({ done: true, value: 'value 1' });
+    expect(call).toMatchObject({ settled: true, value: 'value 1' });
     expect(started.map((s) => s.attempt)).toEqual([1]);
     expect(events.hedges).toEqual([]);
     expect(events.wins).toEqual([{ attempt: 1, launched: 1, durationMs: 50 }]);
@@ -77,11 +69,11 @@ describe('hedging', () => {
   it('launches a hedge after the delay; the hedge wins and the primary is aborted with HedgeLostError', async () => {
     const { clock, policy, events } = setup();
     const { fn, started } = scripted(clock, [{ ms: 500 }, { ms: 30 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(129);
-    expect(call.done).toBe(false);
+    expect(call.settled).toBe(false);
     await clock.advanceAsync(1);
-    expect(call).toMatchObject({ done: true, value: 'value 2' });
+    expect(call).toMatchObject({ settled: true, value: 'value 2' });
     expect(started.map((s) => [s.attempt, s.at])).toEqual([
       [1, 0],
       [2, 100],
@@ -99,9 +91,9 @@ describe('hedging', () => {
   it('staggers up to maxHedgedAttempts hedges, and the first success wins whichever attempt it is', async () => {
     const { clock, policy, events } = setup({ maxHedgedAttempts: 3 });
     const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 250 }, { ms: 1000 }, { ms: 1000 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(350);
-    expect(call).toMatchObject({ done: true, value: 'value 2' });
+    expect(call).toMatchObject({ settled: true, value: 'value 2' });
     expect(started.map((s) => s.at)).toEqual([0, 100, 200, 300]);
     expect(events.hedges.map((e) => e.attempt)).toEqual([2, 3, 4]);
     for (const loser of [0, 2, 3])
@@ -112,9 +104,9 @@ describe('hedging', () => {
   it('launches the next attempt at once when one fails before the delay', async () => {
     const { clock, policy, events } = setup();
     const { fn, started } = scripted(clock, [{ ms: 10, fail: new Error('refused') }, { ms: 20 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(30);
-    expect(call).toMatchObject({ done: true, value: 'value 2' });
+    expect(call).toMatchObject({ settled: true, value: 'value 2' });
     expect(started.map((s) => s.at)).toEqual([0, 10]);
     expect(events.hedges).toEqual([{ attempt: 2, delay: 10, trigger: 'failure' }]);
     expect(clock.pendingTimers).toBe(0);
@@ -127,9 +119,9 @@ describe('hedging', () => {
       { ms: 500 },
       { ms: 10 },
     ]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(150);
-    expect(call).toMatchObject({ done: true, value: 'value 3' });
+    expect(call).toMatchObject({ settled: true, value: 'value 3' });
     expect(started.map((s) => s.at)).toEqual([0, 40, 140]);
   });
 
@@ -137,9 +129,9 @@ describe('hedging', () => {
     const { clock, policy, events } = setup({ hedgeOnFailure: false });
     const refused = new Error('refused');
     const { fn, started } = scripted(clock, [{ ms: 10, fail: refused }, { ms: 20 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(10);
-    expect(call).toMatchObject({ done: true, error: refused });
+    expect(call).toMatchObject({ settled: true, error: refused });
     expect(started).toHaveLength(1);
     expect(events.hedges).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
@@ -153,10 +145,10 @@ describe('hedging', () => {
       { ms: 100, fail: new Error('second') },
       { ms: 150, fail: last },
     ]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(1000);
     // Attempt 2 fails at 200 and launches 3, which fails at 350 after attempt 1 failed at 300.
-    expect(call).toMatchObject({ done: true, error: last });
+    expect(call).toMatchObject({ settled: true, error: last });
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -164,9 +156,9 @@ describe('hedging', () => {
     const { clock, policy } = setup({ handleError: (error) => !(error instanceof TypeError) });
     const bad = new TypeError('bad request');
     const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 20, fail: bad }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(120);
-    expect(call).toMatchObject({ done: true, error: bad });
+    expect(call).toMatchObject({ settled: true, error: bad });
     expect(started[0]!.context.signal.reason).toMatchObject({ attempt: 1, winner: 2 });
     expect(clock.pendingTimers).toBe(0);
   });
@@ -179,9 +171,9 @@ describe('hedging', () => {
       },
     });
     const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 20, fail: new Error('x') }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(120);
-    expect(call).toMatchObject({ done: true, error: broken });
+    expect(call).toMatchObject({ settled: true, error: broken });
     expect(isHedgeLostError(started[0]!.context.signal.reason)).toBe(true);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -189,21 +181,21 @@ describe('hedging', () => {
   it('launches every attempt at once with a zero delay', async () => {
     const { clock, policy, events } = setup({ delay: 0, maxHedgedAttempts: 2 });
     const { fn, started } = scripted(clock, [{ ms: 30 }, { ms: 20 }, { ms: 10 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     expect(started.map((s) => s.attempt)).toEqual([1, 2, 3]);
     expect(events.hedges.map((e) => e.delay)).toEqual([0, 0]);
     await clock.advanceAsync(10);
-    expect(call).toMatchObject({ done: true, value: 'value 3' });
+    expect(call).toMatchObject({ settled: true, value: 'value 3' });
     expect(clock.pendingTimers).toBe(0);
   });
 
   it('with an infinite delay hedges only on failure', async () => {
     const { clock, policy } = setup({ delay: Number.POSITIVE_INFINITY });
     const { fn, started } = scripted(clock, [{ ms: 5000 }]);
-    const call = track(policy.execute(fn));
+    const call = trackSettlement(policy.execute(fn));
     expect(clock.pendingTimers).toBe(1); // the attempt's own sleep, no hedge timer
     await clock.advanceAsync(5000);
-    expect(call).toMatchObject({ done: true, value: 'value 1' });
+    expect(call).toMatchObject({ settled: true, value: 'value 1' });
     expect(started).toHaveLength(1);
   });
 
@@ -226,9 +218,9 @@ describe('hedging', () => {
   it('gives each attempt its own context, numbered from 1, with the caller deadline', async () => {
     const { clock, policy } = setup({ maxHedgedAttempts: 2 });
     const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 1000 }, { ms: 10 }]);
-    const call = track(policy.execute(fn, { deadline: 5000 }));
+    const call = trackSettlement(policy.execute(fn, { deadline: 5000 }));
     await clock.advanceAsync(210);
-    expect(call.done).toBe(true);
+    expect(call.settled).toBe(true);
     expect(started.map((s) => [s.context.attempt, s.context.deadline])).toEqual([
       [1, 5000],
       [2, 5000],
@@ -240,10 +232,10 @@ describe('hedging', () => {
   it('does not schedule a hedge that could only start after the deadline', async () => {
     const { clock, policy, events } = setup();
     const { fn } = scripted(clock, [{ ms: 500 }]);
-    const call = track(policy.execute(fn, { deadline: 80 }));
+    const call = trackSettlement(policy.execute(fn, { deadline: 80 }));
     expect(clock.pendingTimers).toBe(1);
     await clock.advanceAsync(500);
-    expect(call).toMatchObject({ done: true, value: 'value 1' });
+    expect(call).toMatchObject({ settled: true, value: 'value 1' });
     expect(events.hedges).toEqual([]);
   });
 
@@ -252,12 +244,12 @@ describe('hedging', () => {
       const { clock, policy } = setup({ maxHedgedAttempts: 2 });
       const { fn, started } = scripted(clock, [{ ms: 1000 }, { ms: 1000 }, { ms: 1000 }]);
       const controller = new AbortController();
-      const call = track(policy.execute(fn, { signal: controller.signal }));
+      const call = trackSettlement(policy.execute(fn, { signal: controller.signal }));
       await clock.advanceAsync(150);
       const reason = new Error('user left');
       controller.abort(reason);
       await clock.advanceAsync(0);
-      expect(call).toMatchObject({ done: true, error: reason });
+      expect(call).toMatchObject({ settled: true, error: reason });
       expect(started.map((s) => s.context.signal.reason)).toEqual([reason, reason]);
       expect(clock.pendingTimers).toBe(0);
     });
@@ -266,7 +258,7 @@ describe('hedging', () => {
       const { clock, policy } = setup();
       const { fn } = scripted(clock, [{ ms: 1000 }, { ms: 1000 }]);
       const controller = new AbortController();
-      const call = track(policy.execute(fn, { signal: controller.signal }));
+      const call = trackSettlement(policy.execute(fn, { signal: controller.signal }));
       await clock.advanceAsync(150);
       controller.abort('bye');
       await clock.advanceAsync(0);
@@ -278,7 +270,7 @@ describe('hedging', () => {
       const { clock, policy, events } = setup();
       const { fn } = scripted(clock, [{ ms: 1000 }]);
       const controller = new AbortController();
-      const call = track(policy.execute(fn, { signal: controller.signal }));
+      const call = trackSettlement(policy.execute(fn, { signal: controller.signal }));
       await clock.advanceAsync(20);
       controller.abort(new TimeoutError(20));
       await clock.advanceAsync(0);
@@ -291,11 +283,11 @@ describe('hedging', () => {
       const { clock, policy, events } = setup();
       const { fn, started } = scripted(clock, [{ ms: 1000, deaf: true }]);
       const controller = new AbortController();
-      const call = track(policy.execute(fn, { signal: controller.signal }));
+      const call = trackSettlement(policy.execute(fn, { signal: controller.signal }));
       await clock.advanceAsync(20);
       controller.abort('stop');
       await clock.advanceAsync(80);
-      expect(call.done).toBe(true);
+      expect(call.settled).toBe(true);
       expect(isAbortedError(call.error)).toBe(true);
       expect(started).toHaveLength(1);
       expect(events.hedges).toEqual([]);
@@ -314,9 +306,9 @@ describe('hedging', () => {
         delay: { percentile: 0.8, windowSize: 5, minSamples: 5, initialDelayMs: 1000 },
       });
       const run = async (ms: number) => {
-        const call = track(policy.execute(({ signal }) => sleep(clock, ms, signal)));
+        const call = trackSettlement(policy.execute(({ signal }) => sleep(clock, ms, signal)));
         await clock.advanceAsync(ms);
-        expect(call.done).toBe(true);
+        expect(call.settled).toBe(true);
       };
       for (const ms of [10, 20, 30, 40]) await run(ms);
       expect(policy.currentDelay()).toBe(1000);
@@ -337,14 +329,14 @@ describe('hedging', () => {
       });
       const events = observe(policy);
       for (const ms of [10, 20, 30]) {
-        const call = track(policy.execute(() => sleep(clock, ms)));
+        const call = trackSettlement(policy.execute(() => sleep(clock, ms)));
         await clock.advanceAsync(ms);
-        expect(call.done).toBe(true);
+        expect(call.settled).toBe(true);
       }
       const { fn } = scripted(clock, [{ ms: 1000 }, { ms: 5 }]);
-      const call = track(policy.execute(fn));
+      const call = trackSettlement(policy.execute(fn));
       await clock.advanceAsync(25);
-      expect(call).toMatchObject({ done: true, value: 'value 2' });
+      expect(call).toMatchObject({ settled: true, value: 'value 2' });
       expect(events.hedges).toEqual([{ attempt: 2, delay: 20, trigger: 'delay' }]);
       expect(policy.currentDelay()).toBe(20); // samples now 20, 30, 5
     });
@@ -367,9 +359,9 @@ describe('hedging', () => {
       const events = observe(policy);
       for (let i = 0; i < 8; i++) {
         const { fn } = scripted(clock, [{ ms: 100 }, { ms: 100 }]);
-        const call = track(policy.execute(fn));
+        const call = trackSettlement(policy.execute(fn));
         await clock.advanceAsync(100);
-        expect(call.done).toBe(true);
+        expect(call.settled).toBe(true);
       }
       // The bucket starts full (1 token, so the first deposit is lost to the cap); then each
       // call adds a quarter: hedges on calls 1 and 5 only.
@@ -462,9 +454,9 @@ describe('hedging', () => {
           const { fn, started } = scripted(clock, steps);
           const controller = new AbortController();
           if (abortAt !== undefined) clock.setTimeout(() => controller.abort('stop'), abortAt);
-          const call = track(policy.execute(fn, { signal: controller.signal }));
+          const call = trackSettlement(policy.execute(fn, { signal: controller.signal }));
           await clock.runAllAsync();
-          expect(call.done).toBe(true);
+          expect(call.settled).toBe(true);
           expect(clock.pendingTimers).toBe(0);
           expect(started.length).toBeLessThanOrEqual(maxHedgedAttempts + 1);
         },

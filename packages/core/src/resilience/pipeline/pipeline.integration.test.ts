@@ -3,6 +3,7 @@ import { VirtualClock } from '../../clock/index.js';
 import { isTimeoutError, TimeoutError } from '../../errors/index.js';
 import type { ExecuteContext } from '../../policy/index.js';
 import { sleep } from '../../signal/index.js';
+import { trackSettlement } from '../../testing/index.js';
 import { circuitBreaker, consecutiveFailures, isBrokenCircuitError } from '../circuit-breaker/index.js';
 import { fallback } from '../fallback/index.js';
 import { hedging, isHedgeLostError } from '../hedging/index.js';
@@ -19,15 +20,6 @@ function stack(clock: VirtualClock) {
     timeout(50, { clock }),
   );
   return { breaker, policy };
-}
-
-function track<T>(promise: Promise<T>) {
-  const state: { done: boolean; value?: T; error?: unknown } = { done: false };
-  promise.then(
-    (value) => Object.assign(state, { done: true, value }),
-    (error: unknown) => Object.assign(state, { done: true, error }),
-  );
-  return state;
 }
 
 describe('pipeline of the real policies', () => {
@@ -64,7 +56,7 @@ describe('pipeline of the real policies', () => {
     const clock = new VirtualClock();
     const { policy } = stack(clock);
     const seen: [number, number][] = [];
-    const call = track(
+    const call = trackSettlement(
       policy.execute(async ({ attempt, deadline, signal }) => {
         seen.push([attempt, deadline]);
         await sleep(clock, attempt < 3 ? 1000 : 5, signal);
@@ -72,7 +64,7 @@ describe('pipeline of the real policies', () => {
       }),
     );
     await clock.runAllAsync();
-    expect(call).toMatchObject({ done: true, value: 3 });
+    expect(call).toMatchObject({ settled: true, value: 3 });
     // Attempt 1 times out at 50, waits 10; attempt 2 starts at 60 and times out at 110.
     expect(seen).toEqual([
       [1, 50],
@@ -86,7 +78,7 @@ describe('pipeline of the real policies', () => {
     const clock = new VirtualClock();
     const { breaker, policy } = stack(clock);
     let calls = 0;
-    const call = track(
+    const call = trackSettlement(
       policy.execute(async ({ signal }) => {
         calls++;
         await sleep(clock, 1000, signal);
@@ -96,7 +88,7 @@ describe('pipeline of the real policies', () => {
     expect(calls).toBe(3);
     expect(isTimeoutError(call.error)).toBe(true);
     expect(breaker.state.kind).toBe('open');
-    const rejected = track(policy.execute(() => 'never runs'));
+    const rejected = trackSettlement(policy.execute(() => 'never runs'));
     await clock.advanceAsync(100);
     expect(isBrokenCircuitError(rejected.error)).toBe(true);
   });
@@ -105,11 +97,11 @@ describe('pipeline of the real policies', () => {
     const clock = new VirtualClock();
     const { policy } = stack(clock);
     const guarded = pipeline(fallback('cached'), policy);
-    const call = track(
+    const call = trackSettlement(
       guarded.execute<string>(({ signal }) => sleep(clock, 1000, signal).then(() => 'live')),
     );
     await clock.runAllAsync();
-    expect(call).toMatchObject({ done: true, value: 'cached' });
+    expect(call).toMatchObject({ settled: true, value: 'cached' });
   });
 
   it('delivers the caller abort reason to the function through every layer', async () => {
@@ -118,7 +110,7 @@ describe('pipeline of the real policies', () => {
     const controller = new AbortController();
     const reason = new Error('user left');
     let seenReason: unknown;
-    const call = track(
+    const call = trackSettlement(
       pipeline(fallback('cached'), policy).execute<string>(
         async ({ signal }) => {
           try {
@@ -135,14 +127,14 @@ describe('pipeline of the real policies', () => {
     controller.abort(reason);
     await clock.runAllAsync();
     expect(seenReason).toBe(reason);
-    expect(call).toMatchObject({ done: true, error: reason });
+    expect(call).toMatchObject({ settled: true, error: reason });
   });
 
   it('runs hedged attempts under one timeout: the deadline aborts them all', async () => {
     const clock = new VirtualClock();
     const hedged = pipeline(timeout(250, { clock }), hedging({ clock, delay: 100, budget: false }));
     const reasons: unknown[] = [];
-    const call = track(
+    const call = trackSettlement(
       hedged.execute(async ({ signal, deadline }) => {
         expect(deadline).toBe(250);
         try {
@@ -166,7 +158,7 @@ describe('pipeline of the real policies', () => {
       hedging({ clock, delay: 100, budget: false, hedgeOnFailure: false }),
     );
     const lost: unknown[] = [];
-    const call = track(
+    const call = trackSettlement(
       hedged.execute(async ({ signal, attempt }) => {
         signal.addEventListener('abort', () => lost.push(signal.reason));
         await sleep(clock, attempt === 1 ? 500 : 20, signal);
@@ -174,7 +166,7 @@ describe('pipeline of the real policies', () => {
       }),
     );
     await clock.runAllAsync();
-    expect(call).toMatchObject({ done: true, value: 2 });
+    expect(call).toMatchObject({ settled: true, value: 2 });
     expect(lost).toHaveLength(1);
     expect(isHedgeLostError(lost[0])).toBe(true);
   });

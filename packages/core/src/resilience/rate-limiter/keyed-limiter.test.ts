@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { flushMicrotasks, VirtualClock } from '../../clock/index.js';
-import { isInvalidOptionError } from '../../errors/index.js';
+import { assertInvalidOption } from '../../testing/index.js';
 import { isRateLimitedError, type RateLimitedError } from './errors.js';
 import { gcra, slidingWindow, tokenBucket } from './keyed-limiter.js';
-
-function expectInvalid(make: () => unknown, field: string): void {
-  try {
-    make();
-  } catch (error) {
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected an InvalidOptionError for ${field}`);
-}
 
 describe('keyed rate limiter', () => {
   it('keeps a separate quota per key', () => {
@@ -119,19 +108,25 @@ describe('keyed rate limiter', () => {
   });
 
   it('rejects bad options and costs by name', () => {
-    expectInvalid(() => tokenBucket({ capacity: 0, refillPerSecond: 1 }), 'tokenBucket.capacity');
-    expectInvalid(() => tokenBucket({ capacity: 1 } as never), 'tokenBucket.refillPerSecond');
-    expectInvalid(() => tokenBucket(undefined as never), 'tokenBucket.capacity');
-    expectInvalid(() => tokenBucket({ capacity: 1, refillPerSecond: 1, maxKeys: 0 }), 'tokenBucket.maxKeys');
-    expectInvalid(() => tokenBucket({ capacity: 1, refillPerSecond: 1, name: '' }), 'tokenBucket.name');
-    expectInvalid(() => gcra({ ratePerSecond: -1 }), 'gcra.ratePerSecond');
-    expectInvalid(() => gcra({ ratePerSecond: 1, burst: 0.5 }), 'gcra.burst');
-    expectInvalid(() => gcra({ ratePerSecond: 1, maxWaitMs: -1 }), 'gcra.maxWaitMs');
-    expectInvalid(() => gcra({ ratePerSecond: 1, clock: {} as never }), 'gcra.clock');
-    expectInvalid(() => slidingWindow({ limit: 1, windowMs: 0 }), 'slidingWindow.windowMs');
-    expectInvalid(() => slidingWindow({ limit: 1, windowMs: 10, extra: 1 } as never), 'slidingWindow.extra');
+    assertInvalidOption(() => tokenBucket({ capacity: 0, refillPerSecond: 1 }), 'tokenBucket.capacity');
+    assertInvalidOption(() => tokenBucket({ capacity: 1 } as never), 'tokenBucket.refillPerSecond');
+    assertInvalidOption(() => tokenBucket(undefined as never), 'tokenBucket.capacity');
+    assertInvalidOption(
+      () => tokenBucket({ capacity: 1, refillPerSecond: 1, maxKeys: 0 }),
+      'tokenBucket.maxKeys',
+    );
+    assertInvalidOption(() => tokenBucket({ capacity: 1, refillPerSecond: 1, name: '' }), 'tokenBucket.name');
+    assertInvalidOption(() => gcra({ ratePerSecond: -1 }), 'gcra.ratePerSecond');
+    assertInvalidOption(() => gcra({ ratePerSecond: 1, burst: 0.5 }), 'gcra.burst');
+    assertInvalidOption(() => gcra({ ratePerSecond: 1, maxWaitMs: -1 }), 'gcra.maxWaitMs');
+    assertInvalidOption(() => gcra({ ratePerSecond: 1, clock: {} as never }), 'gcra.clock');
+    assertInvalidOption(() => slidingWindow({ limit: 1, windowMs: 0 }), 'slidingWindow.windowMs');
+    assertInvalidOption(
+      () => slidingWindow({ limit: 1, windowMs: 10, extra: 1 } as never),
+      'slidingWindow.extra',
+    );
     const limiter = gcra({ ratePerSecond: 1 });
-    expectInvalid(() => limiter.tryAcquire('k', -1), 'cost');
-    expectInvalid(() => limiter.tryAcquire('k', Number.NaN), 'cost');
+    assertInvalidOption(() => limiter.tryAcquire('k', -1), 'cost');
+    assertInvalidOption(() => limiter.tryAcquire('k', Number.NaN), 'cost');
   });
 });

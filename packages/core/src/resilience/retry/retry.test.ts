@@ -4,6 +4,7 @@ import { VirtualClock } from '../../clock/index.js';
 import { isInvalidOptionError, isTimeoutError, type TimeoutError } from '../../errors/index.js';
 import { BaseContext, contextFrom } from '../../policy/index.js';
 import { seededRandom } from '../../random/index.js';
+import { trackSettlement } from '../../testing/index.js';
 import { timeout } from '../timeout/timeout.js';
 import type { Backoff } from './backoff/backoff.js';
 import { constant } from './backoff/constant.js';
@@ -41,16 +42,6 @@ async function settlementTurn(
 /** The reference: one `async` function awaiting its input. */
 async function oneAsyncLayer(input: Promise<string>): Promise<string> {
   return await input;
-}
-
-/** Records how a promise settled, without ever leaving a rejection unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
 }
 
 /** A function that fails `failures` times, then returns 'ok'. */
@@ -113,7 +104,7 @@ describe('retry, failures', () => {
     policy.onRetry((e) => retries.push(e));
     policy.onSuccess(({ attempts }) => successes.push(attempts));
     const { fn, calls, errors } = flaky(2);
-    const result = track(policy.execute(fn));
+    const result = trackSettlement(policy.execute(fn));
     await clock.advanceAsync(99);
     expect(calls).toEqual([1]);
     await clock.advanceAsync(1);
@@ -146,7 +137,7 @@ describe('retry, failures', () => {
     const giveUps: GiveUpEvent[] = [];
     policy.onGiveUp((e) => giveUps.push(e));
     const { fn, calls, errors } = flaky(10);
-    const result = track(policy.execute(fn));
+    const result = trackSettlement(policy.execute(fn));
     await clock.runAllAsync();
     expect(calls).toEqual([1, 2, 3]);
     expect(result.error).toBe(errors[2]);
@@ -158,7 +149,7 @@ describe('retry, failures', () => {
   it('defaults to 3 retries', async () => {
     const clock = new VirtualClock();
     const { fn, calls } = flaky(10);
-    const result = track(retry({ clock, random: seededRandom(1) }).execute(fn));
+    const result = trackSettlement(retry({ clock, random: seededRandom(1) }).execute(fn));
     await clock.runAllAsync();
     expect(result.settled).toBe(true);
     expect(calls).toHaveLength(DEFAULT_RETRY_OPTIONS.maxRetries + 1);
@@ -228,7 +219,7 @@ describe('retry, failures', () => {
     };
     const policy = retry({ clock, backoff, maxRetries: 3 });
     for (let run = 0; run < 2; run++) {
-      const result = track(policy.execute(flaky(10).fn));
+      const result = trackSettlement(policy.execute(flaky(10).fn));
       await clock.runAllAsync();
       expect(result.settled).toBe(true);
     }
@@ -252,7 +243,7 @@ describe('retry on results', () => {
       backoff: constant({ delay: 5 }),
       handleResult: (status) => status === 503,
     });
-    const result = track(policy.execute(() => statuses.shift()!));
+    const result = trackSettlement(policy.execute(() => statuses.shift()!));
     await clock.runAllAsync();
     expect(result.value).toBe(200);
   });
@@ -263,7 +254,7 @@ describe('retry on results', () => {
     const giveUps: GiveUpEvent[] = [];
     policy.onGiveUp((e) => giveUps.push(e));
     let n = 0;
-    const result = track(policy.execute(() => ++n));
+    const result = trackSettlement(policy.execute(() => ++n));
     await clock.runAllAsync();
     expect(result.value).toBe(2);
     expect(giveUps).toEqual([{ attempts: 2, reason: 'exhausted', outcome: { kind: 'result', result: 2 } }]);
@@ -307,7 +298,7 @@ describe('retry and cancellation', () => {
     const policy = retry({ clock, backoff: constant({ delay: 10 }) });
     const ctx = new Unabortable();
     const { fn, calls } = flaky(2);
-    const result = track(policy.execute(fn, ctx));
+    const result = trackSettlement(policy.execute(fn, ctx));
     await clock.advanceAsync(100);
     expect(result.value).toBe('ok');
     expect(calls).toEqual([1, 2, 3]);
@@ -321,7 +312,7 @@ describe('retry and cancellation', () => {
     policy.onGiveUp((e) => giveUps.push(e));
     const controller = new AbortController();
     const { fn, calls } = flaky(10);
-    const result = track(policy.execute(fn, { signal: controller.signal }));
+    const result = trackSettlement(policy.execute(fn, { signal: controller.signal }));
     await clock.advanceAsync(100);
     const reason = new Error('user cancelled');
     controller.abort(reason);
@@ -359,7 +350,7 @@ describe('retry and deadlines', () => {
     const giveUps: GiveUpEvent[] = [];
     policy.onGiveUp((e) => giveUps.push(e));
     const { fn, calls, errors } = flaky(10);
-    const result = track(policy.execute(fn, { deadline: 250 }));
+    const result = trackSettlement(policy.execute(fn, { deadline: 250 }));
     await clock.advanceAsync(0);
     await clock.advanceAsync(100);
     await clock.advanceAsync(100);
@@ -376,7 +367,7 @@ describe('retry and deadlines', () => {
     const clock = new VirtualClock();
     const policy = retry({ clock, backoff: constant({ delay: 100 }), minAttemptTimeMs: 100 });
     const { fn, calls } = flaky(10);
-    const result = track(policy.execute(fn, { deadline: 250 }));
+    const result = trackSettlement(policy.execute(fn, { deadline: 250 }));
     await clock.runAllAsync();
     expect(calls).toEqual([1, 2]);
     expect(result.settled).toBe(true);
@@ -387,7 +378,7 @@ describe('retry and deadlines', () => {
     const perAttempt = timeout(50, { clock });
     const policy = retry({ clock, backoff: constant({ delay: 10 }) });
     let calls = 0;
-    const result = track(
+    const result = trackSettlement(
       policy.execute((ctx) =>
         perAttempt.execute(
           ({ signal }) =>
@@ -412,7 +403,7 @@ describe('retry and deadlines', () => {
     const giveUps: GiveUpEvent[] = [];
     policy.onGiveUp((e) => giveUps.push(e));
     let calls = 0;
-    const result = track(
+    const result = trackSettlement(
       policy.execute(
         (ctx) =>
           perAttempt.execute(({ signal }) => {
@@ -440,7 +431,7 @@ describe('retry and Retry-After', () => {
     const retries: RetryEvent[] = [];
     policy.onRetry((e) => retries.push(e));
     const { fn } = flaky(2);
-    const result = track(policy.execute(fn));
+    const result = trackSettlement(policy.execute(fn));
     await clock.runAllAsync();
     expect(result.value).toBe('ok');
     expect(retries.map((e) => [e.delay, e.fromRetryAfter])).toEqual([
@@ -460,7 +451,7 @@ describe('retry and Retry-After', () => {
     });
     const delays: number[] = [];
     policy.onRetry((e) => delays.push(e.delay));
-    const result = track(policy.execute(flaky(1).fn));
+    const result = trackSettlement(policy.execute(flaky(1).fn));
     await clock.runAllAsync();
     expect(result.value).toBe('ok');
     expect(delays).toEqual([2_000]);
@@ -476,7 +467,7 @@ describe('retry and Retry-After', () => {
     });
     const giveUps: GiveUpEvent[] = [];
     policy.onGiveUp((e) => giveUps.push(e));
-    const result = track(policy.execute(() => ({ status: 503 }), { deadline: 1_000 }));
+    const result = trackSettlement(policy.execute(() => ({ status: 503 }), { deadline: 1_000 }));
     await clock.advanceAsync(0);
     expect(clock.pendingTimers).toBe(0);
     expect(isRetryAfterExceedsDeadlineError(result.error)).toBe(true);
@@ -513,7 +504,7 @@ describe('retry and Retry-After', () => {
     const policy = retry({ clock, backoff: constant({ delay: 7 }), retryAfter: () => -5 });
     const delays: number[] = [];
     policy.onRetry((e) => delays.push(e.delay));
-    const result = track(policy.execute(flaky(1).fn));
+    const result = trackSettlement(policy.execute(flaky(1).fn));
     await clock.runAllAsync();
     expect(result.value).toBe('ok');
     expect(delays).toEqual([7]);

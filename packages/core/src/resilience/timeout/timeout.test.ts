@@ -9,6 +9,7 @@ import {
 } from '../../errors/index.js';
 import type { ExecuteContext } from '../../policy/index.js';
 import { BaseContext, contextFrom } from '../../policy/index.js';
+import { type Settlement, trackSettlement } from '../../testing/index.js';
 import { DEFAULT_TIMEOUT_OPTIONS, type TimeoutEvent, timeout } from './timeout.js';
 
 /**
@@ -55,16 +56,6 @@ function delay<T>(clock: VirtualClock, ms: number, value: T): Promise<T> {
   return new Promise((resolve) => clock.setTimeout(() => resolve(value), ms));
 }
 
-/** Records how a promise settled, without ever leaving a rejection unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
-}
-
 describe('timeout, microtask turns', () => {
   it('hands over a success or a failure on the turn one async wrapper would', async () => {
     const policy = timeout(1_000, { clock: new VirtualClock() });
@@ -94,7 +85,7 @@ describe('timeout, cooperative mode', () => {
     const clock = new VirtualClock(1_000);
     const policy = timeout(100, { clock });
     let seen: AbortSignal | undefined;
-    const result = track(
+    const result = trackSettlement(
       policy.execute(({ signal }) => {
         seen = signal;
         return untilAborted(signal);
@@ -115,7 +106,7 @@ describe('timeout, cooperative mode', () => {
   it('waits for a function that ignores its signal and returns its outcome', async () => {
     const clock = new VirtualClock();
     const policy = timeout(100, { clock });
-    const result = track(policy.execute(() => delay(clock, 150, 'late but done')));
+    const result = trackSettlement(policy.execute(() => delay(clock, 150, 'late but done')));
     await clock.advanceAsync(120);
     expect(result.settled).toBe(false);
     await clock.advanceAsync(30);
@@ -146,7 +137,7 @@ describe('timeout, aggressive mode', () => {
   it('rejects at the limit even if the function never settles', async () => {
     const clock = new VirtualClock();
     const policy = timeout(100, { clock, mode: 'aggressive' });
-    const result = track(policy.execute(() => new Promise<never>(() => {})));
+    const result = trackSettlement(policy.execute(() => new Promise<never>(() => {})));
     await clock.advanceAsync(99);
     expect(result.settled).toBe(false);
     await clock.advanceAsync(1);
@@ -157,7 +148,7 @@ describe('timeout, aggressive mode', () => {
   it('ignores what the function does after the limit', async () => {
     const clock = new VirtualClock();
     const policy = timeout(100, { clock, mode: 'aggressive' });
-    const result = track(
+    const result = trackSettlement(
       policy.execute(async () => {
         await delay(clock, 200, undefined);
         throw new Error('too late to matter');
@@ -170,10 +161,10 @@ describe('timeout, aggressive mode', () => {
   it('resolves with the value when the function is in time', async () => {
     const clock = new VirtualClock();
     const policy = timeout(100, { clock, mode: 'aggressive' });
-    const result = track(policy.execute(() => delay(clock, 40, 'fast')));
+    const result = trackSettlement(policy.execute(() => delay(clock, 40, 'fast')));
     await clock.advanceAsync(40);
     expect(result.value).toBe('fast');
-    const failed = track(
+    const failed = trackSettlement(
       policy.execute(() => {
         throw new Error('boom');
       }),
@@ -187,12 +178,14 @@ describe('timeout, aggressive mode', () => {
     const policy = timeout(100, { clock, mode: 'aggressive' });
     const controller = new AbortController();
     const reason = new Error('user left');
-    const result = track(policy.execute(() => new Promise<never>(() => {}), { signal: controller.signal }));
+    const result = trackSettlement(
+      policy.execute(() => new Promise<never>(() => {}), { signal: controller.signal }),
+    );
     await clock.advanceAsync(10);
     controller.abort(reason);
     await clock.advanceAsync(0);
     expect(result.error).toBe(reason);
-    const already = track(policy.execute(() => 1, { signal: controller.signal }));
+    const already = trackSettlement(policy.execute(() => 1, { signal: controller.signal }));
     await clock.advanceAsync(0);
     expect(already.error).toBe(reason);
   });
@@ -204,7 +197,9 @@ describe('timeout and its parent context', () => {
     const policy = timeout(100, { clock });
     const controller = new AbortController();
     const reason = { why: 'shutdown' };
-    const result = track(policy.execute(({ signal }) => untilAborted(signal), { signal: controller.signal }));
+    const result = trackSettlement(
+      policy.execute(({ signal }) => untilAborted(signal), { signal: controller.signal }),
+    );
     await clock.advanceAsync(10);
     controller.abort(reason);
     await clock.advanceAsync(0);
@@ -217,7 +212,7 @@ describe('timeout and its parent context', () => {
     const events: TimeoutEvent[] = [];
     policy.onTimeout((event) => events.push(event));
     let deadline = 0;
-    const result = track(
+    const result = trackSettlement(
       policy.execute(
         (ctx) => {
           deadline = ctx.deadline;
@@ -245,7 +240,7 @@ describe('timeout and its parent context', () => {
     const outer = timeout(50, { clock, mode: 'aggressive' });
     const inner = timeout(1_000, { clock });
     let innerDeadline = 0;
-    const result = track(
+    const result = trackSettlement(
       outer.execute((ctx) =>
         inner.execute((innerCtx) => {
           innerDeadline = innerCtx.deadline;
@@ -387,7 +382,7 @@ describe('timeout shares one timer across calls', () => {
         async (calls, limit) => {
           const clock = new VirtualClock();
           const policy = timeout(limit, { clock });
-          const outcomes: { work: number; result: ReturnType<typeof track<string>> }[] = [];
+          const outcomes: { work: number; result: Settlement<string> }[] = [];
           let peakTimers = 0;
           const watch = () => {
             // Work timers are the test's own: one per unfinished call.
@@ -397,7 +392,7 @@ describe('timeout shares one timer across calls', () => {
           for (const { gap, work } of calls) {
             await clock.advanceAsync(gap);
             watch();
-            const result = track(
+            const result = trackSettlement(
               policy.execute(
                 ({ signal }) =>
                   new Promise<string>((resolve, reject) => {

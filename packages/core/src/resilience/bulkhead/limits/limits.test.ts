@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidOptionError } from '../../../errors/index.js';
 import { seededRandom } from '../../../random/index.js';
+import { assertInvalidOption } from '../../../testing/index.js';
 import { aimd } from './aimd.js';
 import { gradient2 } from './gradient2.js';
 import { type Limit, log10Step } from './limit.js';
@@ -10,17 +10,6 @@ import { vegas } from './vegas.js';
 function feed(limit: Limit, count: number, rttMs: number, didDrop = false): number {
   for (let i = 0; i < count; i++) limit.update({ rttMs, inflight: limit.current, didDrop });
   return limit.current;
-}
-
-function expectInvalid(make: () => unknown, field: string): void {
-  try {
-    make();
-  } catch (error) {
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected an InvalidOptionError for ${field}`);
 }
 
 describe('log10Step', () => {
@@ -65,13 +54,13 @@ describe('aimd', () => {
   });
 
   it('rejects bad options by name', () => {
-    expectInvalid(() => aimd({ backoffRatio: 0.3 }), 'aimd.backoffRatio');
-    expectInvalid(() => aimd({ backoffRatio: 1 }), 'aimd.backoffRatio');
-    expectInvalid(() => aimd({ initialLimit: 0 }), 'aimd.initialLimit');
-    expectInvalid(() => aimd({ minLimit: 5, maxLimit: 4, initialLimit: 4 }), 'aimd.maxLimit');
-    expectInvalid(() => aimd({ initialLimit: 300 }), 'aimd.initialLimit');
-    expectInvalid(() => aimd({ timeoutMs: 0 }), 'aimd.timeoutMs');
-    expectInvalid(() => aimd({ bogus: 1 } as never), 'aimd.bogus');
+    assertInvalidOption(() => aimd({ backoffRatio: 0.3 }), 'aimd.backoffRatio');
+    assertInvalidOption(() => aimd({ backoffRatio: 1 }), 'aimd.backoffRatio');
+    assertInvalidOption(() => aimd({ initialLimit: 0 }), 'aimd.initialLimit');
+    assertInvalidOption(() => aimd({ minLimit: 5, maxLimit: 4, initialLimit: 4 }), 'aimd.maxLimit');
+    assertInvalidOption(() => aimd({ initialLimit: 300 }), 'aimd.initialLimit');
+    assertInvalidOption(() => aimd({ timeoutMs: 0 }), 'aimd.timeoutMs');
+    assertInvalidOption(() => aimd({ bogus: 1 } as never), 'aimd.bogus');
   });
 });
 
@@ -137,13 +126,13 @@ describe('gradient2', () => {
   });
 
   it('rejects bad options by name', () => {
-    expectInvalid(() => gradient2({ smoothing: 0 }), 'gradient2.smoothing');
-    expectInvalid(() => gradient2({ smoothing: 1.5 }), 'gradient2.smoothing');
-    expectInvalid(() => gradient2({ queueSize: -1 }), 'gradient2.queueSize');
-    expectInvalid(() => gradient2({ queueSize: 'x' as never }), 'gradient2.queueSize');
-    expectInvalid(() => gradient2({ longWindow: 0 }), 'gradient2.longWindow');
-    expectInvalid(() => gradient2({ maxLimit: 10 }), 'gradient2.initialLimit');
-    expectInvalid(() => gradient2({ typo: 1 } as never), 'gradient2.typo');
+    assertInvalidOption(() => gradient2({ smoothing: 0 }), 'gradient2.smoothing');
+    assertInvalidOption(() => gradient2({ smoothing: 1.5 }), 'gradient2.smoothing');
+    assertInvalidOption(() => gradient2({ queueSize: -1 }), 'gradient2.queueSize');
+    assertInvalidOption(() => gradient2({ queueSize: 'x' as never }), 'gradient2.queueSize');
+    assertInvalidOption(() => gradient2({ longWindow: 0 }), 'gradient2.longWindow');
+    assertInvalidOption(() => gradient2({ maxLimit: 10 }), 'gradient2.initialLimit');
+    assertInvalidOption(() => gradient2({ typo: 1 } as never), 'gradient2.typo');
   });
 });
 
@@ -193,12 +182,12 @@ describe('vegas', () => {
   });
 
   it('rejects bad options by name', () => {
-    expectInvalid(() => vegas({ alpha: -1 }), 'vegas.alpha');
-    expectInvalid(() => vegas({ beta: 'x' as never }), 'vegas.beta');
-    expectInvalid(() => vegas({ smoothing: 0 }), 'vegas.smoothing');
-    expectInvalid(() => vegas({ probeMultiplier: 0 }), 'vegas.probeMultiplier');
-    expectInvalid(() => vegas({ random: 3 as never }), 'vegas.random');
-    expectInvalid(() => vegas({ random: {} as never }), 'vegas.random');
-    expectInvalid(() => vegas({ nope: true } as never), 'vegas.nope');
+    assertInvalidOption(() => vegas({ alpha: -1 }), 'vegas.alpha');
+    assertInvalidOption(() => vegas({ beta: 'x' as never }), 'vegas.beta');
+    assertInvalidOption(() => vegas({ smoothing: 0 }), 'vegas.smoothing');
+    assertInvalidOption(() => vegas({ probeMultiplier: 0 }), 'vegas.probeMultiplier');
+    assertInvalidOption(() => vegas({ random: 3 as never }), 'vegas.random');
+    assertInvalidOption(() => vegas({ random: {} as never }), 'vegas.random');
+    assertInvalidOption(() => vegas({ nope: true } as never), 'vegas.nope');
   });
 });
