@@ -5,6 +5,7 @@
 import { registerScenario, type Scenario, type ScenarioRegistry, scenarios } from '@keel/sim';
 import { autoScalingScenario } from './auto-scaling/scenario.js';
 import { bulkheadScenario, overloadScenario } from './bulkhead/scenario.js';
+import { cachingScenario } from './caching/scenario.js';
 import { circuitBreakerScenario } from './circuit-breaker/scenario.js';
 import { splitBrainScenario } from './distributed-lock/scenario.js';
 import { leaderFailoverScenario } from './leader-election/scenario.js';
@@ -33,6 +34,7 @@ export const patternScenarios: readonly Scenario<any>[] = [
   loadBalancingScenario,
   shardingScenario,
   autoScalingScenario,
+  cachingScenario,
   splitBrainScenario,
   leaderFailoverScenario,
   discoveryChurnScenario,
@@ -69,6 +71,7 @@ export const mainSeries: Readonly<Record<string, readonly string[]>> = {
   'load-balancing': ['req.latency.p99', 'req.failed', 'ejected'],
   sharding: ['cold', 'database.queued', 'req.latency.p99'],
   'auto-scaling': ['replicas', 'ready', 'req.latency.p99'],
+  caching: ['hitRatio', 'db.calls', 'req.latency.p99', 'hot.db.calls'],
   'split-brain': ['writes.accepted', 'writes.conflicting', 'writes.refused', 'updates.lost'],
   'leader-failover': ['leaders', 'acts.accepted', 'acts.stale', 'acts.refused'],
   'discovery-churn': ['routed.dead', 'req.failed', 'list.dead'],
