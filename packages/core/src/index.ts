@@ -23,6 +23,7 @@ export * from './resilience/rate-limiter/index.js';
 export * from './resilience/retry/index.js';
 export * from './resilience/timeout/index.js';
 export * from './scaling/auto-scaling/index.js';
+export * from './scaling/caching/index.js';
 export * from './scaling/load-balancing/index.js';
 export * from './scaling/sharding/index.js';
 export * from './signal/index.js';

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../../errors/index.js';
 import { type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import { type Random, systemRandom } from '../../random/index.js';
-import { hashKey } from './hash.js';
+import { hashCacheKey } from './hash.js';
 import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
 import { wTinyLfu } from './policies/w-tinylfu.js';
 
@@ -259,7 +259,7 @@ export class Cache<K, V> {
           this.expire(slot);
           this.misses++;
           // Not remembered as absent: a removal listener may have stored the key again.
-          this.policy.onMiss(this.usesHashes ? hashKey(key) : 0);
+          this.policy.onMiss(this.usesHashes ? hashCacheKey(key) : 0);
           return undefined;
         }
       }
@@ -276,7 +276,7 @@ export class Cache<K, V> {
     this.misses++;
     if (this.readCount !== 0) this.drainReads();
     // Remembered because a read-through `set` of the same key usually follows.
-    const hash = this.usesHashes ? hashKey(key) : 0;
+    const hash = this.usesHashes ? hashCacheKey(key) : 0;
     this.lastMissKey = key;
     this.lastMissHash = hash;
     this.policy.onMiss(hash);
@@ -367,7 +367,7 @@ export class Cache<K, V> {
       }
       this.setExpiry(slot, ttl);
       let hash = 0;
-      if (this.usesHashes) hash = missed ? this.lastMissHash : hashKey(key);
+      if (this.usesHashes) hash = missed ? this.lastMissHash : hashCacheKey(key);
       this.lastMissKey = NO_KEY;
       this.policy.onInsert(slot, hash, this.weighted ? weight : 1);
     }

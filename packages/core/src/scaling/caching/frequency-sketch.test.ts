@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FrequencySketch } from './frequency-sketch.js';
-import { hashKey, hashString, mix32 } from './hash.js';
+import { hashCacheKey, hashString, mix32 } from './hash.js';
 
-const h = (key: unknown) => mix32(hashKey(key));
+const h = (key: unknown) => mix32(hashCacheKey(key));
 
 describe('FrequencySketch', () => {
   it('counts accesses up to 15 and never underestimates', () => {
@@ -56,18 +56,18 @@ describe('FrequencySketch', () => {
   });
 });
 
-describe('hashKey', () => {
+describe('hashCacheKey', () => {
   it('is stable per value and type, and by identity for objects', () => {
-    expect(hashKey('abc')).toBe(hashString('abc'));
-    expect(hashKey(7)).toBe(7);
-    expect(hashKey(1.5)).toBe(hashKey(1.5));
-    expect(hashKey(1.5)).not.toBe(hashKey(2.5));
+    expect(hashCacheKey('abc')).toBe(hashString('abc'));
+    expect(hashCacheKey(7)).toBe(7);
+    expect(hashCacheKey(1.5)).toBe(hashCacheKey(1.5));
+    expect(hashCacheKey(1.5)).not.toBe(hashCacheKey(2.5));
     const a = {};
-    expect(hashKey(a)).toBe(hashKey(a));
-    expect(hashKey(a)).not.toBe(hashKey({}));
-    expect(hashKey(10n)).toBe(hashKey(10n));
-    expect(hashKey(true)).not.toBe(hashKey(false));
-    expect(hashKey(null)).not.toBe(hashKey(undefined));
-    expect(typeof hashKey(Symbol.for('s'))).toBe('number');
+    expect(hashCacheKey(a)).toBe(hashCacheKey(a));
+    expect(hashCacheKey(a)).not.toBe(hashCacheKey({}));
+    expect(hashCacheKey(10n)).toBe(hashCacheKey(10n));
+    expect(hashCacheKey(true)).not.toBe(hashCacheKey(false));
+    expect(hashCacheKey(null)).not.toBe(hashCacheKey(undefined));
+    expect(typeof hashCacheKey(Symbol.for('s'))).toBe('number');
   });
 });

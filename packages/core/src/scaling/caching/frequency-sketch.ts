@@ -13,9 +13,9 @@ const MAX_COUNT = 15;
  *
  * @example
  * ```ts
- * import { FrequencySketch, hashKey, mix32 } from '@keel/core/caching';
+ * import { FrequencySketch, hashCacheKey, mix32 } from '@keel/core/caching';
  * const sketch = new FrequencySketch(1_000);
- * const hash = mix32(hashKey('page:home'));
+ * const hash = mix32(hashCacheKey('page:home'));
  * sketch.increment(hash);
  * sketch.increment(hash);
  * console.log(sketch.frequency(hash)); // 2
@@ -62,7 +62,7 @@ export class FrequencySketch {
     }
   }
 
-  /** Records one access of the key whose mixed hash ({@link mix32} of {@link hashKey}) is `hash`. */
+  /** Records one access of the key whose mixed hash ({@link mix32} of {@link hashCacheKey}) is `hash`. */
   increment(hash: number): void {
     const doorkeeper = this.doorkeeperBits;
     if (doorkeeper !== undefined) {

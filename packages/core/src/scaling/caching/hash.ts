@@ -1,3 +1,5 @@
+import { fmix32 } from '../sharding/hash.js';
+
 // Key hashing for the frequency sketch and the ghost queue. The hash is computed once per key
 // (on a miss or an insert) and kept beside the entry, so hits never hash again.
 
@@ -28,11 +30,11 @@ export function hashString(text: string): number {
  *
  * @example
  * ```ts
- * import { hashKey } from '@keel/core/caching';
- * console.log(hashKey(42), hashKey('42') === hashKey('42'));
+ * import { hashCacheKey } from '@keel/core/caching';
+ * console.log(hashCacheKey(42), hashCacheKey('42') === hashCacheKey('42'));
  * ```
  */
-export function hashKey(key: unknown): number {
+export function hashCacheKey(key: unknown): number {
   switch (typeof key) {
     case 'string':
       return hashString(key);
@@ -62,7 +64,8 @@ export function hashKey(key: unknown): number {
 }
 
 /**
- * The finaliser of MurmurHash3: spreads every input bit over the whole word.
+ * The MurmurHash3 finaliser (shared with sharding's {@link fmix32}) as a signed 32-bit integer,
+ * the form the sketch and the policy nodes store.
  *
  * @example
  * ```ts
@@ -71,9 +74,5 @@ export function hashKey(key: unknown): number {
  * ```
  */
 export function mix32(hash: number): number {
-  let h = hash ^ (hash >>> 16);
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  return fmix32(hash) | 0;
 }

@@ -3,7 +3,7 @@ export { Cache, DEFAULT_CACHE_OPTIONS } from './cache.js';
 export { type CacheAsideOptions, cacheAside } from './cache-aside.js';
 export { isWriteBehindClosedError, WriteBehindClosedError } from './errors.js';
 export { FrequencySketch } from './frequency-sketch.js';
-export { hashKey, hashString, mix32 } from './hash.js';
+export { hashCacheKey, hashString, mix32 } from './hash.js';
 export {
   DEFAULT_LOADING_CACHE_OPTIONS,
   type LoadContext,
