@@ -6,10 +6,9 @@ import {
   lockContract,
   PartitionableLeaseStore,
 } from '@keel/core/distributed-lock';
-import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract, LeaderElector } from '@keel/core/leader-election';
 import { registryContract } from '@keel/core/service-discovery';
-import { probeService, runContract } from '@keel/core/testing';
+import { invalidOptionField, probeService, runContract } from '@keel/core/testing';
 import { Etcd3 } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EtcdLeaseStore } from './etcd-lease-store.js';
@@ -114,12 +113,8 @@ describe.skipIf(!service.available)('EtcdLeaseStore against a live etcd', () => 
   });
 
   it('rejects unknown options', () => {
-    let error: unknown;
-    try {
-      new EtcdLeaseStore(client, { prefx: 'x' } as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(isInvalidOptionError(error) && error.field).toBe('EtcdLeaseStore.prefx');
+    expect(invalidOptionField(() => new EtcdLeaseStore(client, { prefx: 'x' } as never))).toBe(
+      'EtcdLeaseStore.prefx',
+    );
   });
 });

@@ -7,9 +7,8 @@ import {
   lockContract,
   PartitionableLeaseStore,
 } from '@keel/core/distributed-lock';
-import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract, LeaderElector } from '@keel/core/leader-election';
-import { probeService, runContract } from '@keel/core/testing';
+import { invalidOptionField, probeService, runContract } from '@keel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAdvisoryLock } from './postgres-advisory-lock.js';
 import { PostgresFencedTable } from './postgres-fenced-table.js';
@@ -157,13 +156,7 @@ describe.skipIf(!service.available)('PostgreSQL coordination stores against a li
       ['table', () => new PostgresFencedTable(pool, { table: '1abc' })],
     ];
     for (const [field, make] of bad) {
-      let error: unknown;
-      try {
-        make();
-      } catch (e) {
-        error = e;
-      }
-      expect(isInvalidOptionError(error) && error.field).toBe(field);
+      expect(invalidOptionField(make)).toBe(field);
     }
   });
 });

@@ -6,10 +6,9 @@ import {
   LeaseLockProvider,
   lockContract,
 } from '@keel/core/distributed-lock';
-import { isInvalidOptionError } from '@keel/core/errors';
 import { electionContract } from '@keel/core/leader-election';
 import { registryContract } from '@keel/core/service-discovery';
-import { probeService, runContract } from '@keel/core/testing';
+import { invalidOptionField, probeService, runContract } from '@keel/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LuaScript } from './lua-script.js';
@@ -129,13 +128,9 @@ describe.skipIf(!service.available)('RedisLeaseStore against a live Redis', () =
   });
 
   it('rejects unknown options', () => {
-    let error: unknown;
-    try {
-      new RedisLeaseStore(client(), { prefx: 'x' } as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(isInvalidOptionError(error) && error.field).toBe('RedisLeaseStore.prefx');
+    expect(invalidOptionField(() => new RedisLeaseStore(client(), { prefx: 'x' } as never))).toBe(
+      'RedisLeaseStore.prefx',
+    );
   });
 
   it('live safety run: tokens unique and increasing, no two holders at once, stale writes refused', async () => {

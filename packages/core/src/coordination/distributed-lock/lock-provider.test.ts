@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock, VirtualClock } from '../../clock/index.js';
 import { isInvalidOptionError } from '../../errors/index.js';
 import { seededRandom } from '../../random/index.js';
-import { runContract } from '../../testing/index.js';
+import { invalidOptionField, runContract } from '../../testing/index.js';
 import { lockContract } from './contract.js';
 import { isLockLostError, isLockNotAcquiredError } from './errors.js';
 import { InMemoryLeaseStore } from './in-memory-lease-store.js';
@@ -224,13 +224,7 @@ describe('LeaseLockProvider', () => {
       ['defaults.ttlMs', () => new LeaseLockProvider(store, { defaults: { ttlMs: 0 } })],
     ];
     for (const [field, make] of bad) {
-      let error: unknown;
-      try {
-        make();
-      } catch (e) {
-        error = e;
-      }
-      expect(isInvalidOptionError(error) && error.field).toBe(field);
+      expect(invalidOptionField(make)).toBe(field);
     }
     const locks = new LeaseLockProvider(store);
     const calls: [string, () => Promise<unknown>][] = [

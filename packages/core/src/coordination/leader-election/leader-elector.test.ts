@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.js';
-import { isInvalidOptionError, TimeoutError } from '../../errors/index.js';
+import { TimeoutError } from '../../errors/index.js';
 import { seededRandom } from '../../random/index.js';
-import { runContract } from '../../testing/index.js';
+import { invalidOptionField, runContract } from '../../testing/index.js';
 import { InMemoryLeaseStore } from '../distributed-lock/in-memory-lease-store.js';
 import { PartitionableLeaseStore } from '../distributed-lock/partitionable-lease-store.js';
 import { electionContract } from './contract.js';
@@ -40,13 +40,7 @@ describe('LeaderElector', () => {
       ['LeaderElector.ttl', { ttl: 1 } as never],
     ];
     for (const [field, options] of bad) {
-      let error: unknown;
-      try {
-        new LeaderElector(store, 'x', { id: 'a', ...options });
-      } catch (e) {
-        error = e;
-      }
-      expect(isInvalidOptionError(error) && error.field).toBe(field);
+      expect(invalidOptionField(() => new LeaderElector(store, 'x', { id: 'a', ...options }))).toBe(field);
     }
     expect(() => new LeaderElector(store, '', { id: 'a' })).toThrow(
       expect.objectContaining({ field: 'name' }),

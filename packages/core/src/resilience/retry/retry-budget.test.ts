@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.js';
-import { isInvalidOptionError } from '../../errors/index.js';
+import { invalidOptionField } from '../../testing/index.js';
 import { DEFAULT_RETRY_BUDGET_OPTIONS, RetryBudget } from './retry-budget.js';
 
 describe('RetryBudget', () => {
@@ -97,13 +97,6 @@ describe('RetryBudget', () => {
     ['RetryBudget.percent', { percent: 20 }],
     ['options', 5],
   ])('rejects a bad %s', (field, options) => {
-    let error: unknown;
-    try {
-      new RetryBudget(options as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
+    expect(invalidOptionField(() => new RetryBudget(options as never))).toBe(field);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.js';
-import { isInvalidOptionError } from '../../errors/index.js';
+import { invalidOptionField } from '../../testing/index.js';
 import { isMalformedTimeoutHeaderError } from './errors.js';
 import {
   deadlineFromHeaders,
@@ -155,14 +155,7 @@ describe('deadlineFromHeaders', () => {
     ['headerName', { headerName: '' }],
     ['deadlineFromHeaders.max', { max: 5 }],
   ])('rejects a bad %s', (field, options) => {
-    let error: unknown;
-    try {
-      deadlineFromHeaders({}, clock, options as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
+    expect(invalidOptionField(() => deadlineFromHeaders({}, clock, options as never))).toBe(field);
   });
 });
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isInvalidOptionError } from '../../../errors/index.js';
 import type { Random } from '../../../random/index.js';
 import { seededRandom } from '../../../random/index.js';
+import { invalidOptionField } from '../../../testing/index.js';
 import type { Backoff } from './backoff.js';
 import { constant } from './constant.js';
 import { decorrelatedJitterV2 } from './decorrelated-jitter-v2.js';
@@ -197,13 +197,6 @@ describe('backoff options', () => {
     ['maxDelay', () => decorrelatedJitterV2({ maxDelay: -1 })],
     ['decorrelatedJitterV2.cap', () => decorrelatedJitterV2({ cap: 1 } as never)],
   ])('rejects a bad %s', (field, build) => {
-    let error: unknown;
-    try {
-      build();
-    } catch (e) {
-      error = e;
-    }
-    expect(isInvalidOptionError(error)).toBe(true);
-    expect((error as { field: string }).field).toBe(field);
+    expect(invalidOptionField(build)).toBe(field);
   });
 });
