@@ -11,6 +11,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { crashForOutage, inOutage, outageKnobs } from '../outage.js';
 import { successPercent } from '../scenario-kit.js';
 
 /**
@@ -38,24 +39,7 @@ export const circuitBreakerScenario = defineScenario({
     'the first probes succeed and the circuit closes, within one break of the end of the outage.',
   knobs: {
     rps: { type: 'number', label: 'Load', default: 200, min: 10, max: 2_000, step: 10, unit: 'req/s' },
-    outageStartMs: {
-      type: 'number',
-      label: 'Outage start',
-      default: 5_000,
-      min: 0,
-      max: 600_000,
-      step: 1_000,
-      unit: 'ms',
-    },
-    outageMs: {
-      type: 'number',
-      label: 'Outage',
-      default: 10_000,
-      min: 0,
-      max: 600_000,
-      step: 1_000,
-      unit: 'ms',
-    },
+    ...outageKnobs(10_000),
     breakMs: {
       type: 'number',
       label: 'Break duration',
@@ -82,17 +66,14 @@ export const circuitBreakerScenario = defineScenario({
     const build = (world: World, send: (call: () => Promise<unknown>) => Promise<unknown>): void => {
       world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3) });
       world.node('client');
-      if (knobs.outageMs > 0)
-        world.faults([
-          { at: knobs.outageStartMs, duration: knobs.outageMs, fault: { kind: 'crash', service: 'api' } },
-        ]);
+      crashForOutage(world, 'api', knobs);
       const perCall = timeout(200, { clock: world.clock });
       const sent = world.metrics.counter('calls');
       const sentDuringOutage = world.metrics.counter('outage.calls');
       const call = (): Promise<unknown> => {
         sent.inc();
         const now = world.clock.now();
-        if (now >= knobs.outageStartMs && now < outageEndMs) sentDuringOutage.inc();
+        if (inOutage(knobs, now)) sentDuringOutage.inc();
         return perCall.execute(({ signal }) => world.call('client', 'api', 'work', { signal }));
       };
       openLoop(world.sim, constantRate(knobs.rps), () => world.track('req', () => send(call)));

@@ -17,6 +17,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { crashForOutage, inOutage, outageKnobs } from '../outage.js';
 import { attemptsPerRequest, successPercent } from '../scenario-kit.js';
 
 /**
@@ -156,24 +157,7 @@ export const retryStormScenario = defineScenario({
     'so calls per request stay near one and the dependency recovers as soon as it is back.',
   knobs: {
     rps: { type: 'number', label: 'Load', default: 600, min: 10, max: 2_000, step: 10, unit: 'req/s' },
-    outageStartMs: {
-      type: 'number',
-      label: 'Outage start',
-      default: 5_000,
-      min: 0,
-      max: 600_000,
-      step: 1_000,
-      unit: 'ms',
-    },
-    outageMs: {
-      type: 'number',
-      label: 'Outage',
-      default: 5_000,
-      min: 0,
-      max: 600_000,
-      step: 1_000,
-      unit: 'ms',
-    },
+    ...outageKnobs(5_000),
     attemptTimeoutMs: {
       type: 'number',
       label: 'Attempt timeout',
@@ -199,10 +183,7 @@ export const retryStormScenario = defineScenario({
     const build = (world: World, send: () => Promise<unknown>): void => {
       world.service('api', { concurrency: 8, queueCapacity: 400, serviceTime: lognormal(10, 0.2) });
       world.node('client');
-      if (knobs.outageMs > 0)
-        world.faults([
-          { at: knobs.outageStartMs, duration: knobs.outageMs, fault: { kind: 'crash', service: 'api' } },
-        ]);
+      crashForOutage(world, 'api', knobs);
       openLoop(world.sim, constantRate(knobs.rps), () => world.track('req', send));
       watchRecovery(world, outageEndMs, 1_000, 0.95);
     };
@@ -212,18 +193,14 @@ export const retryStormScenario = defineScenario({
         const attempts = world.metrics.counter('attempts');
         const outageRequests = world.metrics.counter('outage.requests');
         const outageAttempts = world.metrics.counter('outage.attempts');
-        const inOutage = (): boolean => {
-          const now = world.clock.now();
-          return now >= knobs.outageStartMs && now < outageEndMs;
-        };
         const perAttempt = timeout(knobs.attemptTimeoutMs, { clock: world.clock });
         let retries: RetryPolicy | undefined;
         build(world, () => {
-          if (inOutage()) outageRequests.inc();
+          if (inOutage(knobs, world.clock.now())) outageRequests.inc();
           return retries!.execute((context) =>
             perAttempt.execute(({ signal }) => {
               attempts.inc();
-              if (inOutage()) outageAttempts.inc();
+              if (inOutage(knobs, world.clock.now())) outageAttempts.inc();
               return world.call('client', 'api', 'work', { signal });
             }, context),
           );
