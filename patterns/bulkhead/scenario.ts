@@ -4,7 +4,6 @@ import {
   constant,
   constantRate,
   defineScenario,
-  type Gauge,
   lognormal,
   measures,
   openLoop,
@@ -13,6 +12,7 @@ import {
   spike,
   type World,
 } from '@keel/sim';
+import { callerPool } from '../caller-pool.js';
 import { successPercent } from '../scenario-kit.js';
 
 /** Rejection of a call the caller had no room for: its shared pool was full. */
@@ -22,21 +22,6 @@ class PoolExhaustedError extends Error {
 
 /** One shared instance, so a saturated pool does not build a stack per refused call. */
 const exhausted = new PoolExhaustedError('the shared pool of calls is full');
-
-/** A caller's shared pool of concurrent calls (threads, sockets); the gauge `pool` shows its use. */
-function sharedPool(world: World, capacity: number): (work: () => Promise<unknown>) => Promise<unknown> {
-  const pool: Gauge = world.metrics.gauge('pool');
-  pool.set(0);
-  return async (work) => {
-    if (pool.value >= capacity) throw exhausted;
-    pool.add(1);
-    try {
-      return await work();
-    } finally {
-      pool.add(-1);
-    }
-  };
-}
 
 /**
  * One dependency turns slow; without bulkheads its calls take over the caller's shared pool and
@@ -126,7 +111,7 @@ export const bulkheadScenario = defineScenario({
           fault: { kind: 'brownout', service: 'pricing', slowdown: knobs.slowMs / 10, errorRate: 0 },
         },
       ]);
-      const pool = sharedPool(world, knobs.poolSize);
+      const pool = callerPool(world, 'pool', knobs.poolSize, exhausted);
       for (const dependency of ['inventory', 'pricing'] as const) {
         const call = (): Promise<unknown> => world.call('client', dependency, 'work');
         // Outcomes of calls made once the slowdown has begun, the period the comparison is about.

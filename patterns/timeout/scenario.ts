@@ -12,6 +12,7 @@ import {
   runVariants,
   type World,
 } from '@keel/sim';
+import { callerPool } from '../caller-pool.js';
 import { attemptsPerRequest, successPercent } from '../scenario-kit.js';
 
 /** Rejection of a call the caller had no room for: its pool of concurrent calls was full. */
@@ -21,25 +22,6 @@ class CallerSaturatedError extends Error {
 
 /** One shared instance: a saturated caller refuses thousands of calls, each without a stack. */
 const saturated = new CallerSaturatedError('caller has no free slot for another call');
-
-/**
- * A caller that can hold at most `capacity` calls at once, like a server with a fixed pool of
- * threads or connections; a call beyond that fails at once. The gauge `inflight` shows how
- * many calls it holds.
- */
-function boundedCaller(world: World, capacity: number): (work: () => Promise<unknown>) => Promise<unknown> {
-  const inflight = world.metrics.gauge('inflight');
-  inflight.set(0);
-  return async (work) => {
-    if (inflight.value >= capacity) throw saturated;
-    inflight.add(1);
-    try {
-      return await work();
-    } finally {
-      inflight.add(-1);
-    }
-  };
-}
 
 /**
  * A dependency starts hanging on a share of its calls; without a timeout every hung call holds
@@ -101,7 +83,7 @@ export const timeoutScenario = defineScenario({
         hangRate: knobs.hangRate,
       });
       world.node('client');
-      const caller = boundedCaller(world, knobs.capacity);
+      const caller = callerPool(world, 'inflight', knobs.capacity, saturated);
       openLoop(world.sim, constantRate(knobs.rps), () => world.track('req', () => caller(() => send())));
     };
     return runVariants(
