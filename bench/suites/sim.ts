@@ -66,15 +66,43 @@ async function eventWorkload(): Promise<Operation> {
   return operation;
 }
 
+/** The pipeline case's world: a client and a service of 64 workers with 1% errors, 1 ms links. */
+function trafficWorld(): World {
+  const world = new World({ seed: 1, defaultLink: { latency: constant(1) } });
+  world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3), errorRate: 0.01 });
+  world.node('client');
+  return world;
+}
+
+/**
+ * Runs the first operation (the next PIPELINE_OP_VIRTUAL_MS) of a world whose traffic is set up,
+ * checks that it settled about RPS requests per second with at least `minOkShare` of them ok,
+ * and returns the operation.
+ */
+async function firstOperation(world: World, workload: string, minOkShare: number): Promise<Operation> {
+  const operation = async (): Promise<void> => {
+    await world.run(PIPELINE_OP_VIRTUAL_MS);
+  };
+  await operation();
+  const counters = world.metrics.snapshot().counters;
+  const ok = counters['req.ok'] ?? 0;
+  const settled = ok + (counters['req.failed'] ?? 0);
+  const expected = (RPS * PIPELINE_OP_VIRTUAL_MS) / 1000;
+  // Poisson arrivals: allow a generous band, but catch a workload that is not running.
+  if (settled < expected * 0.8 || settled > expected * 1.2 || ok < settled * minOkShare)
+    throw new Error(
+      `${workload} workload settled ${settled} requests (${ok} ok), expected about ${expected}`,
+    );
+  return operation;
+}
+
 /**
  * A world with a client sending RPS requests per second (Poisson) to a service with 1% errors,
  * each through a retry + circuit breaker + timeout pipeline of @keel/core, over a network with
  * 1 ms links. One operation simulates the next PIPELINE_OP_VIRTUAL_MS of it.
  */
 async function pipelineWorkload(passSignal: boolean): Promise<Operation> {
-  const world = new World({ seed: 1, defaultLink: { latency: constant(1) } });
-  world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3), errorRate: 0.01 });
-  world.node('client');
+  const world = trafficWorld();
   const policy = pipeline(
     retry({
       maxRetries: 3,
@@ -90,19 +118,8 @@ async function pipelineWorkload(passSignal: boolean): Promise<Operation> {
   const withoutSignal = () => world.call('client', 'api', 'work');
   const send = passSignal ? withSignal : withoutSignal;
   openLoop(world.sim, constantRate(RPS), () => world.track('req', () => policy.execute(send)));
-  const operation = async (): Promise<void> => {
-    await world.run(PIPELINE_OP_VIRTUAL_MS);
-  };
-  await operation();
-  const counters = world.metrics.snapshot().counters;
-  const settled = (counters['req.ok'] ?? 0) + (counters['req.failed'] ?? 0);
-  const expected = (RPS * PIPELINE_OP_VIRTUAL_MS) / 1000;
-  // Poisson arrivals: allow a generous band, but catch a workload that is not running.
-  if (settled < expected * 0.8 || settled > expected * 1.2 || (counters['req.ok'] ?? 0) < settled * 0.99)
-    throw new Error(
-      `pipeline workload settled ${settled} requests (${counters['req.ok']} ok), expected about ${expected}`,
-    );
-  return operation;
+  // The retries leave almost no request failed.
+  return firstOperation(world, 'pipeline', 0.99);
 }
 
 /**
@@ -112,23 +129,12 @@ async function pipelineWorkload(passSignal: boolean): Promise<Operation> {
  * making an AbortSignal and of adding and removing the call's abort listener.
  */
 async function bareWorkload(signalPerCall: boolean): Promise<Operation> {
-  const world = new World({ seed: 1, defaultLink: { latency: constant(1) } });
-  world.service('api', { concurrency: 64, serviceTime: lognormal(10, 0.3), errorRate: 0.01 });
-  world.node('client');
+  const world = trafficWorld();
   const withSignal = () => world.call('client', 'api', 'work', { signal: new AbortController().signal });
   const withoutSignal = () => world.call('client', 'api', 'work');
   const send = signalPerCall ? withSignal : withoutSignal;
   openLoop(world.sim, constantRate(RPS), () => world.track('req', send));
-  const operation = async (): Promise<void> => {
-    await world.run(PIPELINE_OP_VIRTUAL_MS);
-  };
-  await operation();
-  const counters = world.metrics.snapshot().counters;
-  const settled = (counters['req.ok'] ?? 0) + (counters['req.failed'] ?? 0);
-  const expected = (RPS * PIPELINE_OP_VIRTUAL_MS) / 1000;
-  if (settled < expected * 0.8 || settled > expected * 1.2)
-    throw new Error(`bare workload settled ${settled} requests, expected about ${expected}`);
-  return operation;
+  return firstOperation(world, 'bare', 0);
 }
 
 /** Label of the bare workload with a fresh signal per call. */
@@ -136,10 +142,37 @@ const BARE_SIGNAL = 'same traffic, no policy, a fresh AbortSignal per call (limi
 /** Label of the bare workload without signals. */
 const BARE = 'same traffic, no policy (limit)';
 
+/**
+ * The pipeline case, with the call passing the policy's signal down or ignoring it, and as its
+ * limit the same traffic with no policy (a fresh signal per call when the call passes one).
+ */
+function pipelineCase(passSignal: boolean): BenchCase {
+  const opsPerHour = 3_600_000 / PIPELINE_OP_VIRTUAL_MS;
+  const budgetNs = (TARGET_MS_PER_HOUR * 1e6) / opsPerHour;
+  const bare = passSignal ? BARE_SIGNAL : BARE;
+  return {
+    kind: 'time',
+    name:
+      `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network, ` +
+      (passSignal ? "the call gets the policy's signal" : "the call ignores the policy's signal"),
+    note:
+      `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
+      `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${budgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
+      `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. ` +
+      (passSignal
+        ? 'Passing the signal down, as scenarios should so that timeouts cancel the wait, makes each call create an AbortController and register an abort listener. ' +
+          `The "${bare}" row runs the same requests with no policy, each call given a new AbortController's signal: the floor that Node's signal and listener costs and the simulator set for this case.`
+        : 'The same workload as the case above, except that no call reads its signal, so no AbortController is created. ' +
+          `The "${bare}" row runs the same requests with no policy: the simulator's own share.`),
+    targets: { [PACE]: 1 },
+    keel: contender(() => pipelineWorkload(passSignal)),
+    anchors: { [PACE]: contender(() => spinFor(budgetNs)) },
+    limits: { [bare]: contender(() => bareWorkload(passSignal)) },
+  };
+}
+
 function cases(): BenchCase[] {
   const eventBudgetNs = (EVENTS_PER_OP / TARGET_EVENTS_PER_SECOND) * 1e9;
-  const opsPerHour = 3_600_000 / PIPELINE_OP_VIRTUAL_MS;
-  const pipelineBudgetNs = (TARGET_MS_PER_HOUR * 1e6) / opsPerHour;
   return [
     {
       kind: 'time',
@@ -152,32 +185,8 @@ function cases(): BenchCase[] {
       keel: contender(eventWorkload),
       anchors: { [PACE]: contender(() => spinFor(eventBudgetNs)) },
     },
-    {
-      kind: 'time',
-      name: `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network, the call gets the policy's signal`,
-      note:
-        `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
-        `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
-        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. Passing the signal down, as scenarios should so that timeouts cancel the wait, makes each call create an AbortController and register an abort listener. ` +
-        `The "${BARE_SIGNAL}" row runs the same requests with no policy, each call given a new AbortController's signal: the floor that Node's signal and listener costs and the simulator set for this case.`,
-      targets: { [PACE]: 1 },
-      keel: contender(() => pipelineWorkload(true)),
-      anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
-      limits: { [BARE_SIGNAL]: contender(() => bareWorkload(true)) },
-    },
-    {
-      kind: 'time',
-      name: `one ${smoke ? 'second' : 'minute'} of virtual time at ${RPS.toLocaleString('en-US')} req/s, each through retry(3, jittered backoff)+breaker(consecutive 5)+timeout(1 s) over a simulated network, the call ignores the policy's signal`,
-      note:
-        `Wall time for one hour = ${opsPerHour} x (ns per op); successive ops continue the same world, so a full run simulates more than an hour. ` +
-        `Target < ${TARGET_MS_PER_HOUR / 1000} s per simulated hour, that is <= ${pipelineBudgetNs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ns per op; ` +
-        `the "${PACE}" anchor spins for exactly that long. Service: 64 workers, lognormal service time (median 10 ms), 1% errors; links 1 ms; no trace. The same workload as the case above, except that no call reads its signal, so no AbortController is created. ` +
-        `The "${BARE}" row runs the same requests with no policy: the simulator's own share.`,
-      targets: { [PACE]: 1 },
-      keel: contender(() => pipelineWorkload(false)),
-      anchors: { [PACE]: contender(() => spinFor(pipelineBudgetNs)) },
-      limits: { [BARE]: contender(() => bareWorkload(false)) },
-    },
+    pipelineCase(true),
+    pipelineCase(false),
   ];
 }
 
