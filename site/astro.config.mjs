@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { drawingsDigest } from './src/lib/diagrams.mjs';
 import { rehypeFocusableTables } from './src/lib/rehype-focusable-tables.mjs';
 import { remarkPatternLinks } from './src/lib/remark-pattern-links.mjs';
 
@@ -53,7 +54,9 @@ export default defineConfig({
     }),
   ],
   markdown: {
-    remarkPlugins: [remarkPatternLinks],
+    // The digest is unused by the plugin; it is there so that redrawn diagrams refresh the pages
+    // Astro keeps between builds (it compares the serialised configuration).
+    remarkPlugins: [[remarkPatternLinks, { drawings: drawingsDigest() }]],
     rehypePlugins: [rehypeFocusableTables],
   },
   vite: {
