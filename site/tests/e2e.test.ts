@@ -144,7 +144,16 @@ describe.skipIf(!available)('the built site in Chromium', () => {
       'Case studies',
     ])
       expect(await page.locator('h2', { hasText: section }).count(), section).toBeGreaterThan(0);
-    expect(await page.locator('figure.diagram').count()).toBeGreaterThanOrEqual(0);
+    // The diagram is drawn: one image with a name, and its Mermaid source a click away.
+    const diagram = page.getByRole('img', { name: /^Sequence diagram/ });
+    expect(await diagram.count()).toBe(1);
+    expect(await diagram.evaluate((svg) => svg.getBoundingClientRect().width)).toBeGreaterThan(200);
+    const source = page.locator('figure.diagram details.diagram-text');
+    expect(await source.locator('pre').isVisible()).toBe(false);
+    await source.locator('summary').click();
+    expect(await source.locator('pre').textContent()).toContain('sequenceDiagram');
+    await screenshot(page, 'pattern-diagram');
+    expect(await axe(page)).toEqual([]);
     const next = page.locator('a[rel="next"]');
     const nextHref = await next.getAttribute('href');
     await Promise.all([page.waitForURL(`**${nextHref}`), next.click()]);

@@ -8,7 +8,12 @@ import { type Catalog, loadCatalog } from '../../patterns/catalog';
 import { HANDWRITTEN_QUESTIONS } from '../src/data/quiz';
 import { forceLayout } from '../src/lib/graph-layout';
 import { allQuestions, drawSitting, generateQuestions, QUESTIONS_PER_SITTING } from '../src/lib/quiz';
-import { describeMermaid, remarkPatternLinks, rewritePatternLink } from '../src/lib/remark-pattern-links.mjs';
+import {
+  describeMermaid,
+  drawnDiagram,
+  remarkPatternLinks,
+  rewritePatternLink,
+} from '../src/lib/remark-pattern-links.mjs';
 import {
   answersFromParams,
   answersToParams,
@@ -189,7 +194,7 @@ describe('pattern page Markdown', () => {
     expect(rewritePatternLink('#problem')).toBe('#problem');
   });
 
-  it('renders Mermaid blocks as captioned, focusable, escaped text', () => {
+  it('renders a Mermaid block without a drawing as captioned, focusable, escaped text, and warns', () => {
     const tree = {
       type: 'root',
       children: [
@@ -197,12 +202,43 @@ describe('pattern page Markdown', () => {
         { type: 'paragraph', children: [{ type: 'link', url: '../cqrs/pattern.md', children: [] }] },
       ],
     } as any;
-    remarkPatternLinks()(tree);
+    const warnings: string[] = [];
+    remarkPatternLinks({ findDrawing: () => undefined, warn: (m: string) => warnings.push(m) })(tree, {
+      path: 'patterns/x/pattern.md',
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('patterns/x/pattern.md');
+    expect(warnings[0]).toContain('npm run diagrams');
     expect(tree.children[0].type).toBe('html');
     expect(tree.children[0].value).toContain('tabindex="0"');
     expect(tree.children[0].value).toContain('x&lt;y');
     expect(tree.children[0].value).toContain('Flowchart, read left to right');
     expect(tree.children[1].children[0].url).toBe('/patterns/cqrs/');
     expect(describeMermaid('sequenceDiagram\n A->>B: hi')).toBe('Sequence diagram, in Mermaid notation');
+  });
+
+  it('inlines the drawing of a Mermaid block as one labelled image, with the source folded beneath', () => {
+    const source = 'sequenceDiagram\n  A->>B: a<b';
+    const svg =
+      '<svg id="diagram-1" role="graphics-document document" aria-roledescription="sequence"><g/></svg>\n';
+    const tree = { type: 'root', children: [{ type: 'code', lang: 'mermaid', value: source }] } as any;
+    const warnings: string[] = [];
+    remarkPatternLinks({
+      findDrawing: (s: string) => (s === source ? svg : undefined),
+      warn: (m: string) => warnings.push(m),
+    })(tree);
+    const html: string = tree.children[0].value;
+    expect(warnings).toEqual([]);
+    expect(
+      html.startsWith('<figure class="diagram diagram-drawn"><svg role="img" aria-label="Sequence diagram'),
+    ).toBe(true);
+    expect(html).not.toContain('graphics-document');
+    expect(html).not.toContain('aria-roledescription');
+    expect(html).toContain('<figcaption>Sequence diagram</figcaption>');
+    expect(html).toMatch(/<details class="diagram-text"><summary>[^<]+<\/summary><pre[^>]*tabindex="0"/);
+    expect(html).toContain('A-&gt;&gt;B: a&lt;b');
+    expect(drawnDiagram('flowchart TB\n A --> B', svg)).toContain(
+      'aria-label="Flowchart, read top to bottom',
+    );
   });
 });
