@@ -110,7 +110,8 @@ export class LeaseLockHandle extends LeaseLifecycle<LockLostError> implements Lo
   }
 
   protected releaseHeld(): Promise<boolean> {
-    this.events.emit({ type: 'released', key: this.key, token: this.token });
+    // The event object is built only for someone listening: release is on every lock's hot path.
+    if (this.events.hasListeners) this.events.emit({ type: 'released', key: this.key, token: this.token });
     return this.store.release(this.key, this.owner);
   }
 

@@ -79,6 +79,33 @@ describe('LeaseLockProvider', () => {
     expect(await inner.holder('k')).toMatchObject({ owner: lock.owner });
   });
 
+  it('records every acquisition under its own owner, so a stale holder cannot free its successor', async () => {
+    const { inner, locks } = setup();
+    const first = await locks.acquire('k', { ttlMs: 1_000 });
+    await first.release();
+    const second = await locks.acquire('k', { ttlMs: 1_000 });
+    const other = await locks.acquire('j', { ttlMs: 1_000 });
+    expect(new Set([first.owner, second.owner, other.owner]).size).toBe(3);
+    expect(await inner.release('k', first.owner)).toBe(false);
+    expect(await inner.holder('k')).toEqual({ owner: second.owner, token: second.token });
+  });
+
+  it('takes what a call leaves out from the provider defaults', async () => {
+    const clock = new VirtualClock();
+    const store = new InMemoryLeaseStore({ clock });
+    const locks = new LeaseLockProvider(store, {
+      clock,
+      random: seededRandom(2),
+      defaults: { ttlMs: 2_000, waitMs: 1_000, retry: { delayMs: 400, maxDelayMs: 400, jitter: 0 } },
+    });
+    await locks.acquire('k', { ttlMs: 300 });
+    // The default wait and spacing still apply: attempts at 0 and 400 ms, the lease gone at 300.
+    const waiting = locks.acquire('k', { retry: { jitter: 0 } });
+    await clock.advanceAsync(400);
+    const lock = await waiting;
+    expect(lock.validUntil).toBe(400 + 2_000 - 20 - 10);
+  });
+
   it('counts the lease from the send time of the successful attempt, not the first attempt', async () => {
     const { clock, locks } = setup();
     await locks.acquire('k', { ttlMs: 500 });

@@ -170,6 +170,8 @@ export class LeaseLockProvider implements LockProvider {
   private readonly rule: ValidityRule;
   private readonly defaults: ResolvedAcquire;
   private readonly emitter = new EventEmitter<LockEvent>();
+  private ownerPrefix: string | undefined;
+  private acquisitions = 0;
 
   /** Every acquisition, extension, loss and release of a handle made by this provider. */
   readonly events: Event<LockEvent> = this.emitter.event;
@@ -205,8 +207,9 @@ export class LeaseLockProvider implements LockProvider {
     this.defaults = resolveAcquire('defaults', check.object('defaults', options.defaults) ?? {}, undefined);
   }
 
-  async acquire(key: string, options?: AcquireOptions): Promise<LockHandle> {
-    return this.acquireHandle(key, resolveAcquire('options', options, this.defaults));
+  acquire(key: string, options?: AcquireOptions): Promise<LockHandle> {
+    // Not async itself: the caller awaits acquireHandle's own promise, one hop fewer.
+    return this.acquireHandle(key, options);
   }
 
   async withLock<T>(
@@ -215,8 +218,8 @@ export class LeaseLockProvider implements LockProvider {
     options?: WithLockOptions,
   ): Promise<T> {
     if (typeof fn !== 'function') throw new InvalidOptionError('fn', fn, 'a function');
-    const resolved = resolveAcquire('options', options, this.defaults);
-    const handle = await this.acquireHandle(key, resolved);
+    const resolved = this.resolve(options);
+    const handle = await this.acquireHandle(key, options, resolved);
     const extender = new AutoExtender(handle, this.clock, resolved.ttlMs * resolved.extendRatio);
     try {
       return await fn(handle);
@@ -227,15 +230,27 @@ export class LeaseLockProvider implements LockProvider {
     }
   }
 
-  private async acquireHandle(key: string, options: ResolvedAcquire): Promise<LeaseLockHandle> {
+  /** Validated options; a call without options uses the defaults checked once by the constructor. */
+  private resolve(options: WithLockOptions | undefined): ResolvedAcquire {
+    return options === undefined ? this.defaults : resolveAcquire('options', options, this.defaults);
+  }
+
+  private async acquireHandle(
+    key: string,
+    given: AcquireOptions | undefined,
+    // Resolved inside the async body, so that a bad option rejects rather than throws.
+    options: ResolvedAcquire = this.resolve(given),
+  ): Promise<LeaseLockHandle> {
     check.string('key', key);
     const { ttlMs, signal } = options;
     if (signal?.aborted) throw abortError(signal);
     const owner = this.ownerString();
-    const deadline = this.clock.now() + options.waitMs;
+    let deadline = Number.NaN;
     let delay = options.delayMs;
     for (let attempt = 1; ; attempt++) {
       const sentAt = this.clock.now();
+      // The wait is counted from the first request; only a busy lock needs it.
+      if (attempt === 1) deadline = sentAt + options.waitMs;
       const token = await this.store.tryAcquire(key, owner, ttlMs);
       if (token !== undefined) {
         const until = validUntil(sentAt, ttlMs, this.rule);
@@ -255,7 +270,9 @@ export class LeaseLockProvider implements LockProvider {
             this.rule,
             this.emitter,
           );
-          this.emitter.emit({ type: 'acquired', key, token, attempts: attempt });
+          if (this.emitter.hasListeners) {
+            this.emitter.emit({ type: 'acquired', key, token, attempts: attempt });
+          }
           return handle;
         }
       }
@@ -266,10 +283,17 @@ export class LeaseLockProvider implements LockProvider {
     }
   }
 
+  /**
+   * A unique owner string per acquisition: the provider's random 64-bit prefix, drawn on first
+   * use, and a counter, so that no acquisition pays for random numbers and hex formatting.
+   */
   private ownerString(): string {
-    const a = Math.floor(this.random.next() * 0x1_0000_0000);
-    const b = Math.floor(this.random.next() * 0x1_0000_0000);
-    return `${this.id}:${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+    if (this.ownerPrefix === undefined) {
+      const a = Math.floor(this.random.next() * 0x1_0000_0000);
+      const b = Math.floor(this.random.next() * 0x1_0000_0000);
+      this.ownerPrefix = `${this.id}:${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}:`;
+    }
+    return `${this.ownerPrefix}${(++this.acquisitions).toString(36)}`;
   }
 }
 
@@ -311,35 +335,54 @@ class AutoExtender {
   }
 }
 
+const ABOVE_ZERO = Object.freeze({ above: 0 });
+const WAIT_BOUNDS = Object.freeze({ allowInfinity: true });
+const EXTEND_RATIO_BOUNDS = Object.freeze({ above: 0, max: 0.9 });
+const INITIAL_ACQUIRE: ResolvedAcquire = Object.freeze({
+  ...DEFAULT_ACQUIRE_OPTIONS,
+  ...DEFAULT_LOCK_RETRY_OPTIONS,
+  signal: undefined,
+});
+
+/**
+ * Checks the options given over `base` (itself already checked): a field left out keeps the
+ * base's value without being checked again, so a call passing only `ttlMs` pays for one check.
+ */
 function resolveAcquire(
   scope: string,
   options: WithLockOptions | undefined,
   base: ResolvedAcquire | undefined,
 ): ResolvedAcquire {
   checkKnownKeys(scope, options, ACQUIRE_KEYS);
-  const o = options ?? {};
-  const retry = check.object<LockRetryOptions>(`${scope}.retry`, o.retry);
-  checkKnownKeys(`${scope}.retry`, retry, ['delayMs', 'maxDelayMs', 'jitter']);
-  const d = base ?? {
-    ...DEFAULT_ACQUIRE_OPTIONS,
-    ...DEFAULT_LOCK_RETRY_OPTIONS,
-    signal: undefined,
-  };
-  const delayMs = check.duration(`${scope}.retry.delayMs`, retry?.delayMs, d.delayMs, { above: 0 });
-  return {
-    ttlMs: check.duration(`${scope}.ttlMs`, o.ttlMs, d.ttlMs, { above: 0 }),
-    waitMs: check.duration(`${scope}.waitMs`, o.waitMs, d.waitMs, { allowInfinity: true }),
-    delayMs,
-    maxDelayMs: check.duration(
+  const d = base ?? INITIAL_ACQUIRE;
+  if (options === undefined) return d;
+  const o = options;
+  let { delayMs, maxDelayMs, jitter } = d;
+  if (o.retry !== undefined) {
+    const retry = check.object<LockRetryOptions>(`${scope}.retry`, o.retry);
+    checkKnownKeys(`${scope}.retry`, retry, ['delayMs', 'maxDelayMs', 'jitter']);
+    delayMs = check.duration(`${scope}.retry.delayMs`, retry?.delayMs, d.delayMs, ABOVE_ZERO);
+    maxDelayMs = check.duration(
       `${scope}.retry.maxDelayMs`,
       retry?.maxDelayMs,
       Math.max(d.maxDelayMs, delayMs),
       {
         min: delayMs,
       },
-    ),
-    jitter: check.ratio(`${scope}.retry.jitter`, retry?.jitter, d.jitter),
-    extendRatio: check.number(`${scope}.extendRatio`, o.extendRatio, d.extendRatio, { above: 0, max: 0.9 }),
-    signal: check.signal(`${scope}.signal`, o.signal) ?? d.signal,
+    );
+    jitter = check.ratio(`${scope}.retry.jitter`, retry?.jitter, d.jitter);
+  }
+  return {
+    ttlMs: o.ttlMs === undefined ? d.ttlMs : check.duration(`${scope}.ttlMs`, o.ttlMs, d.ttlMs, ABOVE_ZERO),
+    waitMs:
+      o.waitMs === undefined ? d.waitMs : check.duration(`${scope}.waitMs`, o.waitMs, d.waitMs, WAIT_BOUNDS),
+    delayMs,
+    maxDelayMs,
+    jitter,
+    extendRatio:
+      o.extendRatio === undefined
+        ? d.extendRatio
+        : check.number(`${scope}.extendRatio`, o.extendRatio, d.extendRatio, EXTEND_RATIO_BOUNDS),
+    signal: o.signal === undefined ? d.signal : (check.signal(`${scope}.signal`, o.signal) ?? d.signal),
   };
 }
