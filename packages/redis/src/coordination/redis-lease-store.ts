@@ -12,6 +12,11 @@ return tostring(redis.call('INCR', KEYS[2]))`,
   2,
 );
 
+/** The acquire script's reply: the token as a decimal string (exact beyond 2^53), or null when held. */
+const tokenOf = (reply: unknown): bigint | undefined =>
+  reply === null ? undefined : BigInt(reply as string);
+const isOne = (reply: unknown): boolean => reply === 1;
+
 /**
  * Options of {@link RedisLeaseStore}.
  * @category Coordination
@@ -66,18 +71,19 @@ export class RedisLeaseStore implements LeaseStore {
     return `${this.prefix}{${key}}`;
   }
 
-  async tryAcquire(key: string, owner: string, ttlMs: number): Promise<bigint | undefined> {
+  // Not async: each returns the script's own promise, its reply mapped in place, so a call
+  // costs the caller no promise hop beyond the round trip.
+  tryAcquire(key: string, owner: string, ttlMs: number): Promise<bigint | undefined> {
     const lockKey = this.keyOf(key);
-    const token = await ACQUIRE.run(this.redis, [lockKey, `${lockKey}:fence`, owner, Math.ceil(ttlMs)]);
-    return token === null ? undefined : BigInt(token as string);
+    return ACQUIRE.run(this.redis, [lockKey, `${lockKey}:fence`, owner, Math.ceil(ttlMs)], tokenOf);
   }
 
-  async extend(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await EXTEND_IF_OWNER.run(this.redis, [this.keyOf(key), owner, Math.ceil(ttlMs)])) === 1;
+  extend(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return EXTEND_IF_OWNER.run(this.redis, [this.keyOf(key), owner, Math.ceil(ttlMs)], isOne);
   }
 
-  async release(key: string, owner: string): Promise<boolean> {
-    return (await DELETE_IF_OWNER.run(this.redis, [this.keyOf(key), owner])) === 1;
+  release(key: string, owner: string): Promise<boolean> {
+    return DELETE_IF_OWNER.run(this.redis, [this.keyOf(key), owner], isOne);
   }
 
   async holder(key: string): Promise<LeaseHolder | undefined> {
