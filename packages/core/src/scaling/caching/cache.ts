@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../../errors/index.js';
 import { type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import { type Random, systemRandom } from '../../random/index.js';
-import { hashCacheKey } from './hash.js';
+import { hashCacheKey, mix32 } from './hash.js';
 import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
 import { wTinyLfu } from './policies/w-tinylfu.js';
 
@@ -259,7 +259,7 @@ export class Cache<K, V> {
           this.expire(slot);
           this.misses++;
           // Not remembered as absent: a removal listener may have stored the key again.
-          this.policy.onMiss(this.usesHashes ? hashCacheKey(key) : 0);
+          this.policy.onMiss(this.usesHashes ? mix32(hashCacheKey(key)) : 0);
           return undefined;
         }
       }
@@ -276,7 +276,7 @@ export class Cache<K, V> {
     this.misses++;
     if (this.readCount !== 0) this.drainReads();
     // Remembered because a read-through `set` of the same key usually follows.
-    const hash = this.usesHashes ? hashCacheKey(key) : 0;
+    const hash = this.usesHashes ? mix32(hashCacheKey(key)) : 0;
     this.lastMissKey = key;
     this.lastMissHash = hash;
     this.policy.onMiss(hash);
@@ -357,7 +357,21 @@ export class Cache<K, V> {
         this.removed.emit({ key, value: old, reason: 'replaced' });
     } else {
       if (this.readCount !== 0) this.drainReads();
-      slot = this.allocate();
+      // A full cache counted in entries makes room first and gives the newcomer the leaver's
+      // slot: its entry and node are the ones just touched, and the index never exceeds the bound.
+      let leaverKey: K | typeof NO_KEY = NO_KEY;
+      let leaverValue: V | undefined;
+      let leaverRejected = false;
+      if (this.index.size >= this.maxEntries && !this.weighted) {
+        slot = this.policy.evict(1);
+        leaverRejected = this.policy.lastWasRejection;
+        leaverKey = this.entries[slot << 1] as K;
+        leaverValue = this.unindex(slot);
+        if (leaverRejected) this.rejections++;
+        else this.evictions++;
+      } else {
+        slot = this.allocate();
+      }
       this.entries[slot << 1] = key;
       this.entries[(slot << 1) + 1] = value;
       this.index.set(key, slot);
@@ -367,9 +381,16 @@ export class Cache<K, V> {
       }
       this.setExpiry(slot, ttl);
       let hash = 0;
-      if (this.usesHashes) hash = missed ? this.lastMissHash : hashCacheKey(key);
+      if (this.usesHashes) hash = missed ? this.lastMissHash : mix32(hashCacheKey(key));
       this.lastMissKey = NO_KEY;
       this.policy.onInsert(slot, hash, this.weighted ? weight : 1);
+      // Announced once the newcomer is in place, so that a listener sees a consistent cache.
+      if (leaverKey !== NO_KEY && this.removed.hasListeners)
+        this.removed.emit({
+          key: leaverKey,
+          value: leaverValue as V,
+          reason: leaverRejected ? 'rejected' : 'evicted',
+        });
     }
     if (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) this.evictOverflow();
     return this;
@@ -456,7 +477,7 @@ export class Cache<K, V> {
 
   private evictOverflow(): void {
     while (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) {
-      const slot = this.policy.evict();
+      const slot = this.policy.evict(0);
       const rejected = this.policy.lastWasRejection;
       const key = this.entries[slot << 1] as K;
       const value = this.release(slot);
@@ -477,6 +498,13 @@ export class Cache<K, V> {
 
   /** Frees `slot` on the cache's side (the policy has already let go) and returns its value. */
   private release(slot: number): V {
+    const value = this.unindex(slot);
+    this.freeSlots.push(slot);
+    return value;
+  }
+
+  /** Like {@link Cache.release} but keeps the slot for the caller to fill at once. */
+  private unindex(slot: number): V {
     const entries = this.entries;
     const at = slot << 1;
     const value = entries[at + 1] as V;
@@ -484,7 +512,6 @@ export class Cache<K, V> {
     entries[at] = undefined;
     entries[at + 1] = undefined;
     if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
-    this.freeSlots.push(slot);
     return value;
   }
 

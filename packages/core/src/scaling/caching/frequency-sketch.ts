@@ -162,12 +162,17 @@ export class FrequencySketch {
 
   /** Ages the counts: every counter is halved and the doorkeeper is emptied. */
   private halve(): void {
-    const table = this.table;
-    for (let i = 0; i < table.length; i++) table[i] = (table[i]! >>> 1) & HALVE_MASK;
+    // The loop comes last: it runs rarely and long enough to be compiled while running (OSR),
+    // and code after it would then lack type feedback and throw the compiled code away each time.
     this.doorkeeperBits?.fill(0);
     this.additions = this.additions >>> 1;
     this.resets++;
+    halveCounters(this.table);
   }
+}
+
+function halveCounters(table: Uint32Array): void {
+  for (let i = 0; i < table.length; i++) table[i] = (table[i]! >>> 1) & HALVE_MASK;
 }
 
 function nextPowerOfTwo(n: number): number {

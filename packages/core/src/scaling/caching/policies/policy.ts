@@ -1,4 +1,5 @@
 import type { Random } from '../../../random/index.js';
+import type { hashCacheKey, mix32 } from '../hash.js';
 
 /**
  * Slots 0 to 3 are never given to entries: policies use them as the sentinels (heads) of up to
@@ -36,24 +37,29 @@ export interface PolicyContext {
 export interface EvictionPolicy {
   /** Makes room for slots numbered below `slots`. */
   grow(slots: number): void;
-  /** A new entry was stored in `slot`; `hash` is its key's hash and `weight` its size. */
+  /**
+   * A new entry was stored in `slot`; `hash` is its key's hash, already mixed ({@link mix32} of
+   * {@link hashCacheKey}), and `weight` its size.
+   */
   onInsert(slot: number, hash: number, weight: number): void;
   /** The entry in `slot` was read. */
   onHit(slot: number): void;
   /** The entries in `slots[0..count)` were read, in that order (the cache's buffered reads). */
   onHits(slots: Int32Array, count: number): void;
-  /** A read found nothing for the key whose hash is `hash`. */
+  /** A read found nothing for the key whose mixed hash is `hash`. */
   onMiss(hash: number): void;
   /** The entry in `slot` got a new value whose weight is `weight` (it was `oldWeight`). */
   onUpdate(slot: number, oldWeight: number, weight: number): void;
   /** The entry in `slot` left for a reason of the cache's (deleted, expired, cleared). */
   onRemove(slot: number): void;
   /**
-   * Chooses the entry to evict, unlinks it and returns its slot; the cache is over its bound
-   * and holds at least one entry. `lastWasRejection` tells whether the choice was the newcomer
+   * Chooses the entry to evict, unlinks it and returns its slot. Either the cache is over its
+   * bound (`incoming` is 0), or it is full and about to store a newcomer of weight `incoming`
+   * (then the slot returned is reused for the newcomer, so the bound is never exceeded). The
+   * cache holds at least one entry. `lastWasRejection` tells whether the choice was a newcomer
    * refused by admission rather than a resident.
    */
-  evict(): number;
+  evict(incoming: number): number;
   /** True when the last {@link EvictionPolicy.evict} refused a newcomer. */
   readonly lastWasRejection: boolean;
   /** Forgets every entry (and, for frequency-based policies, the history too). */

@@ -111,11 +111,13 @@ class S3FifoPolicy implements EvictionPolicy {
     else this.mainWeight -= weight;
   }
 
-  evict(): number {
+  evict(incoming: number): number {
     const links = this.links;
+    // A newcomer about to arrive counts as if it were already in the small queue (its usual place).
+    const smallMax = this.smallMax - incoming;
     for (;;) {
       const oldestSmall = links.last(SMALL);
-      if (oldestSmall !== SMALL && (this.smallWeight >= this.smallMax || links.last(MAIN) === MAIN)) {
+      if (oldestSmall !== SMALL && (this.smallWeight >= smallMax || links.last(MAIN) === MAIN)) {
         const weight = this.weightOf(oldestSmall);
         if (this.frequency[oldestSmall]! > 0) {
           // Read again while in the small queue: worth keeping.

@@ -1,7 +1,6 @@
 import { check, checkKnownKeys } from '../../../options/index.js';
 import type { Random } from '../../../random/index.js';
 import { FrequencySketch } from '../frequency-sketch.js';
-import { mix32 } from '../hash.js';
 import { HASH, Links, META, NODE_SHIFT } from './links.js';
 import type { EvictionPolicy, EvictionPolicyFactory, PolicyContext } from './policy.js';
 
@@ -102,7 +101,7 @@ class WTinyLfuPolicy implements EvictionPolicy {
 
   onInsert(slot: number, keyHash: number, weight: number): void {
     const nodes = this.links.nodes;
-    nodes[(slot << NODE_SHIFT) + HASH] = mix32(keyHash);
+    nodes[(slot << NODE_SHIFT) + HASH] = keyHash;
     nodes[(slot << NODE_SHIFT) + META] = WINDOW;
     if (this.weights !== undefined) this.weights[slot] = weight;
     // Not counted here: the sketch counts reads (misses included), so that a read-through miss
@@ -121,10 +120,15 @@ class WTinyLfuPolicy implements EvictionPolicy {
   }
 
   onHit(slot: number): void {
+    this.access(slot);
+    this.hitsInSample++;
+  }
+
+  /** A read of `slot` (counted in the hill-climbing sample by the caller). */
+  private access(slot: number): void {
     const at = slot << NODE_SHIFT;
     const nodes = this.links.nodes;
     this.sketch.increment(nodes[at + HASH]!);
-    this.hitsInSample++;
     const region = nodes[at + META]!;
     if (region === PROBATION) this.promote(slot);
     else this.links.moveToFront(region, slot);
@@ -134,11 +138,12 @@ class WTinyLfuPolicy implements EvictionPolicy {
     // Touch every key's node and sketch block first: the loads are independent, so their cache
     // misses overlap instead of being paid one after another by the updates below.
     this.sketch.prefetch(this.links.nodes, NODE_SHIFT, HASH, slots, count);
-    for (let i = 0; i < count; i++) this.onHit(slots[i]!);
+    for (let i = 0; i < count; i++) this.access(slots[i]!);
+    this.hitsInSample += count;
   }
 
   onMiss(keyHash: number): void {
-    this.sketch.increment(mix32(keyHash));
+    this.sketch.increment(keyHash);
     if (++this.missesInSample + this.hitsInSample >= this.sampleSize) this.climb();
   }
 
@@ -156,10 +161,10 @@ class WTinyLfuPolicy implements EvictionPolicy {
     this.addWeight(this.regionOf(slot), -this.weightOf(slot));
   }
 
-  evict(): number {
+  evict(incoming: number): number {
     this.lastWasRejection = false;
     const links = this.links;
-    if (this.windowWeight > this.windowMax) {
+    if (this.windowWeight + incoming > this.windowMax) {
       const candidate = links.last(WINDOW);
       let victim = links.last(PROBATION);
       if (victim === PROBATION) victim = links.last(PROTECTED);
