@@ -42,6 +42,32 @@ describe.each(policies)('Cache with $name', (policy) => {
     for (const key of cache.keys()) expect(cache.peek(key)).toBe(key * 10);
   });
 
+  it('a full cache makes room first: listeners see the newcomer stored and the bound kept', () => {
+    const cache = new Cache<number, number>({ maxEntries: 3, policy });
+    const seen: string[] = [];
+    let incoming = -1;
+    // What each listener call observes: size, whether the newcomer is stored, whether the leaver is gone.
+    cache.onRemoved(({ key }) =>
+      seen.push(`${cache.size} ${cache.peek(incoming) === incoming} ${!cache.has(key)}`),
+    );
+    for (let i = 0; i < 20; i++) {
+      incoming = i;
+      cache.get(i % 7);
+      cache.set(i, i);
+    }
+    expect(seen).toEqual(Array.from({ length: 17 }, () => '3 true true'));
+    // A listener that stores again during the eviction still leaves the cache within its bound.
+    const reentrant = new Cache<number, number>({ maxEntries: 2, policy });
+    reentrant.onRemoved(({ key, reason }) => {
+      if (reason !== 'deleted' && key < 100) reentrant.set(key + 100, key);
+    });
+    for (let i = 0; i < 10; i++) {
+      reentrant.set(i, i);
+      expect(reentrant.size).toBeLessThanOrEqual(2);
+    }
+    for (const key of reentrant.keys()) expect(reentrant.peek(key)).toBeDefined();
+  });
+
   it('updates in place, emitting the replaced value', () => {
     const cache = new Cache<string, string>({ maxEntries: 3, policy });
     const reasons: string[] = [];
