@@ -308,8 +308,12 @@ export class Cache<K, V> {
   }
 
   /**
-   * Stores `value` under `key` (setting `undefined` deletes the key), then evicts while the
-   * cache is over a bound, which with W-TinyLFU may be the newcomer itself.
+   * Stores `value` under `key` (setting `undefined` deletes the key). A new key in a cache full
+   * by `maxEntries` first makes room: the policy's choice leaves (with W-TinyLFU, the window's
+   * oldest entry or probation's, whichever loses the admission contest) and the newcomer takes its
+   * slot, so the count never exceeds `maxEntries`; the removal is announced once the newcomer is
+   * stored. Under `maxSize` the value is stored first, then entries are evicted while the total is
+   * over the bound, which may include the newcomer.
    */
   set(key: K, value: V, options?: CacheSetOptions): this {
     if (value === undefined) {
