@@ -5,44 +5,13 @@ import { isTimeoutError, type TimeoutError } from '../../errors/index.js';
 import { BaseContext, contextFrom } from '../../policy/index.js';
 import { seededRandom } from '../../random/index.js';
 import { invalidOptionField, trackSettlement } from '../../testing/index.js';
+import { oneAsyncLayer, settlementTurn } from '../../testing/microtasks.js';
 import { timeout } from '../timeout/timeout.js';
 import type { Backoff } from './backoff/backoff.js';
 import { constant } from './backoff/constant.js';
 import { isRetryAfterExceedsDeadlineError, type RetryAfterExceedsDeadlineError } from './errors.js';
 import { DEFAULT_RETRY_OPTIONS, type GiveUpEvent, type RetryEvent, retry } from './retry.js';
 import { RetryBudget } from './retry-budget.js';
-
-/**
- * The microtask turn, counted from the moment its input resolves (or rejects), on which the
- * promise `wrap` builds from that input settles. Lets a test pin how many turns a wrapper adds.
- */
-async function settlementTurn(
-  wrap: (input: Promise<string>) => Promise<unknown>,
-  fail = false,
-): Promise<number> {
-  let settle!: (ok: boolean) => void;
-  const input = new Promise<string>((resolve, reject) => {
-    settle = (ok) => (ok ? resolve('value') : reject(new Error('failure')));
-  });
-  const output = wrap(input);
-  let turn = 0;
-  let settledAt = -1;
-  const mark = (): void => {
-    settledAt = turn;
-  };
-  output.then(mark, mark);
-  settle(!fail);
-  while (settledAt < 0 && turn < 50) {
-    turn++;
-    await Promise.resolve();
-  }
-  return settledAt;
-}
-
-/** The reference: one `async` function awaiting its input. */
-async function oneAsyncLayer(input: Promise<string>): Promise<string> {
-  return await input;
-}
 
 /** A function that fails `failures` times, then returns 'ok'. */
 function flaky(failures: number) {

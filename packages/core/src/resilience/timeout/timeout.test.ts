@@ -5,39 +5,8 @@ import { isAbortedError, isTimeoutError, type TimeoutError } from '../../errors/
 import type { ExecuteContext } from '../../policy/index.js';
 import { BaseContext, contextFrom } from '../../policy/index.js';
 import { invalidOptionField, type Settlement, trackSettlement } from '../../testing/index.js';
+import { oneAsyncLayer, settlementTurn } from '../../testing/microtasks.js';
 import { DEFAULT_TIMEOUT_OPTIONS, type TimeoutEvent, timeout } from './timeout.js';
-
-/**
- * The microtask turn, counted from the moment its input resolves (or rejects), on which the
- * promise `wrap` builds from that input settles. Lets a test pin how many turns a wrapper adds.
- */
-async function settlementTurn(
-  wrap: (input: Promise<string>) => Promise<unknown>,
-  fail = false,
-): Promise<number> {
-  let settle!: (ok: boolean) => void;
-  const input = new Promise<string>((resolve, reject) => {
-    settle = (ok) => (ok ? resolve('value') : reject(new Error('failure')));
-  });
-  const output = wrap(input);
-  let turn = 0;
-  let settledAt = -1;
-  const mark = (): void => {
-    settledAt = turn;
-  };
-  output.then(mark, mark);
-  settle(!fail);
-  while (settledAt < 0 && turn < 50) {
-    turn++;
-    await Promise.resolve();
-  }
-  return settledAt;
-}
-
-/** The reference: one `async` function awaiting its input. */
-async function oneAsyncLayer(input: Promise<string>): Promise<string> {
-  return await input;
-}
 
 /** A promise that rejects with the signal's reason once it aborts (what fetch does). */
 function untilAborted(signal: AbortSignal): Promise<never> {
