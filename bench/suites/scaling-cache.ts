@@ -260,7 +260,21 @@ function traceWorkloads(smoke: boolean): TraceWorkload[] {
       frequencyMatters: true,
       independent: false,
     },
+    {
+      // Each key is read about four times while the working set slides past it: recency pays,
+      // and the adaptive window has to grow to nearly the whole cache to catch it.
+      name: 'drifting working set (1.5x the cache, sliding)',
+      capacity,
+      trace: driftTrace(length / 5, capacity * 1.5, new SeededRandom(5)),
+      frequencyMatters: false,
+      independent: false,
+    },
   ];
+}
+
+/** Key `i / 4 + r` at step `i`, with `r` drawn uniformly below `spread`: a sliding working set. */
+function driftTrace(length: number, spread: number, random: SeededRandom): Trace {
+  return Int32Array.from({ length }, (_, i) => Math.floor(i / 4) + random.nextInt(spread));
 }
 
 /** lru-cache replaying the same trace: checks that Keel's LRU is an LRU. */

@@ -81,7 +81,17 @@ describe('simulate', () => {
     const [adaptive, fixed] = simulate(trace, 1_000, [wTinyLfu(), wTinyLfu({ adaptive: false })], {
       optimal: false,
     });
-    expect(adaptive!.hitRatio - fixed!.hitRatio).toBeGreaterThan(0.15);
+    // 24.9 points here; a step that decays at a fixed 2% per sample (Caffeine's) reaches 21.0.
+    expect(adaptive!.hitRatio - fixed!.hitRatio).toBeGreaterThan(0.22);
+  });
+
+  it('hill climbing settles on a stationary workload instead of wandering away from a good window', () => {
+    const trace = zipfTrace(100_000, 1_000_000, 0.9, new SeededRandom(11));
+    const [adaptive, fixed] = simulate(trace, 1_000, [wTinyLfu(), wTinyLfu({ adaptive: false })], {
+      optimal: false,
+    });
+    // The 1% window is about right for Zipf; noise in the samples must not cost a point.
+    expect(fixed!.hitRatio - adaptive!.hitRatio).toBeLessThan(0.01);
   });
 
   it('W-TinyLFU resists a loop larger than the cache, where LRU never hits', () => {
