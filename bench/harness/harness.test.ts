@@ -13,10 +13,11 @@ import {
   summariseRatio,
   writeResults,
 } from './report.js';
-import { runSuite } from './runner.js';
+import { runSuite, runTimeCase } from './runner.js';
 import { interleave } from './schedule.js';
 import { median, quantile, relativeSpread, roundFigure } from './stats.js';
 import { batchLoop, calibrate } from './timing.js';
+import type { TimedContender } from './types.js';
 
 describe('stats', () => {
   it('takes the median of odd and even counts without reordering the input', () => {
@@ -233,6 +234,35 @@ describe('ratio cases', () => {
       process.stdout.write = write;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('time cases', () => {
+  it('divides every figure by the calls one operation makes', async () => {
+    // A thousandfold division cannot hide in timing noise: the same work reads 1,000x cheaper.
+    const work: TimedContender = {
+      prepare: () => () => {
+        let sum = 0;
+        for (let i = 0; i < 2_000; i++) sum += i;
+        return sum;
+      },
+    };
+    const timed = (callsPerOperation?: number) =>
+      runTimeCase(
+        {
+          kind: 'time',
+          name: 'loop',
+          keel: work,
+          anchors: {},
+          ...(callsPerOperation === undefined ? {} : { callsPerOperation }),
+        },
+        { ...SMOKE_CONFIG, rounds: 3, samplesPerRound: 3, sampleMs: 2 },
+        () => {},
+      );
+    const whole = (await timed()).keel!;
+    const perCall = (await timed(1_000)).keel!;
+    expect(perCall).toBeGreaterThan(0);
+    expect(perCall).toBeLessThan(whole / 50);
   });
 });
 

@@ -86,6 +86,7 @@ export async function runTimeCase(
   for (const loop of loops) sizes.push(await calibrate(loop, config.sampleMs, minIterations));
   const samples = new Map<string, number[]>(runnable.map((entry) => [entry.label, []]));
   const gc = (globalThis as { gc?: () => void }).gc;
+  const callsPerOperation = item.callsPerOperation ?? 1;
   let currentRound = -1;
   for (const slot of interleave(runnable.length, config.rounds)) {
     if (slot.round !== currentRound) {
@@ -97,7 +98,8 @@ export async function runTimeCase(
     for (let s = 0; s < config.samplesPerRound; s++) {
       // Let timers and other macrotasks run between samples, as they would in an application.
       await yieldToEventLoop();
-      samples.get(entry.label)!.push(await timeBatch(loops[slot.contender]!, sizes[slot.contender]!));
+      const perOperation = await timeBatch(loops[slot.contender]!, sizes[slot.contender]!);
+      samples.get(entry.label)!.push(perOperation / callsPerOperation);
     }
   }
   return summarise(collect(item, 'ns/op', all, samples));

@@ -36,6 +36,12 @@ export interface TimeCase {
   readonly anchors: Readonly<Record<string, TimedContender | Unavailable>>;
   /** Physical limits, keyed by a label ending in "(limit)"; reported but given no speedup. */
   readonly limits?: Readonly<Record<string, TimedContender>>;
+  /**
+   * How many calls one operation makes (a loop inside the operation amortises the harness's
+   * own per-operation cost); every figure is divided by it, so the table reads per call.
+   * @default 1
+   */
+  readonly callsPerOperation?: number;
 }
 
 /** A case measuring retained heap bytes per instance, each contender in fresh child processes. */

@@ -90,8 +90,9 @@ const arrayRoundRobin: TimedContender = {
 export function balancingCases(): BenchCase[] {
   const item = (label: string, keel: TimedContender): BenchCase => ({
     kind: 'time',
-    name: `${BATCH} × (pick + report), ${ENDPOINTS} endpoints: ${label}`,
-    note: 'Divide by 100 for the cost of one call. No anchor: the limit is a bare array round robin.',
+    name: `pick + report, ${ENDPOINTS} endpoints: ${label}`,
+    note: `Per call, timed as loops of ${BATCH} calls. No anchor: the limit is a bare array round robin.`,
+    callsPerOperation: BATCH,
     keel,
     anchors: {},
     limits: { [LIMIT]: arrayRoundRobin },
