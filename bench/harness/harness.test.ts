@@ -63,6 +63,23 @@ describe('timing loops', () => {
     expect(calls).toBe(7);
   });
 
+  it('calls a synchronous operation back to back without awaiting it', async () => {
+    let settled = 0;
+    const seenAtCall: number[] = [];
+    const operation = () => {
+      seenAtCall.push(settled);
+      return Promise.resolve().then(() => settled++);
+    };
+    await batchLoop(operation, true)(4);
+    // No returned promise settles between two calls...
+    expect(seenAtCall).toEqual([0, 0, 0, 0]);
+    seenAtCall.length = 0;
+    settled = 0;
+    await batchLoop(operation)(4);
+    // ...where the awaiting loop lets each one settle first.
+    expect(seenAtCall).toEqual([0, 1, 2, 3]);
+  });
+
   it('never calibrates below the minimum batch', async () => {
     const loop = batchLoop(() => undefined);
     expect(await calibrate(loop, 0, 5)).toBe(5);

@@ -78,7 +78,8 @@ export async function runTimeCase(
       !isUnavailable(entry.contender),
   );
   const loops = [];
-  for (const entry of runnable) loops.push(batchLoop(await entry.contender.prepare()));
+  for (const entry of runnable)
+    loops.push(batchLoop(await entry.contender.prepare(), item.synchronous === true));
   report('warm-up');
   await warmUp(loops, config.warmupMs);
   const minIterations = config.smoke ? 3 : 1;

@@ -4,15 +4,20 @@ import type { Operation } from './types.js';
 export type BatchLoop = (iterations: number) => Promise<void>;
 
 /**
- * Builds the loop that awaits `operation` again and again. Each contender gets a loop compiled
- * from its own source text, so its call site sees one target only and no contender pays for a
- * call site made polymorphic by the others. Nothing is subtracted from what the loop measures:
- * a bare `await fn()` contender shows the loop's own cost.
+ * Builds the loop that runs `operation` again and again, awaiting each result, or, for a
+ * `synchronous` operation (a cache read, a hash lookup), calling it back to back as its users
+ * do, keeping the last result so that no call can be optimised away. Each contender gets a loop
+ * compiled from its own source text, so its call site sees one target only and no contender pays
+ * for a call site made polymorphic by the others. Nothing is subtracted from what the loop
+ * measures: a bare contender (`await fn()`, `Map.get`) shows the loop's own cost.
  */
-export function batchLoop(operation: Operation): BatchLoop {
+export function batchLoop(operation: Operation, synchronous = false): BatchLoop {
+  const body = synchronous
+    ? 'let last; for (let i = 0; i < iterations; i++) last = operation(); sink = last;'
+    : 'for (let i = 0; i < iterations; i++) await operation();';
   const factory = new Function(
     'operation',
-    'return async function batch(iterations) { for (let i = 0; i < iterations; i++) await operation(); };',
+    `let sink; return async function batch(iterations) { ${body} };`,
   ) as (op: Operation) => BatchLoop;
   return factory(operation);
 }

@@ -37,6 +37,13 @@ export interface TimeCase {
   /** Physical limits, keyed by a label ending in "(limit)"; reported but given no speedup. */
   readonly limits?: Readonly<Record<string, TimedContender>>;
   /**
+   * The operations are synchronous: time them called back to back, without awaiting each one
+   * (an `await` per call would add a microtask's cost to every contender alike and hide the
+   * differences between them).
+   * @default false
+   */
+  readonly synchronous?: boolean;
+  /**
    * How many calls one operation makes (a loop inside the operation amortises the harness's
    * own per-operation cost); every figure is divided by it, so the table reads per call.
    * @default 1

@@ -180,6 +180,7 @@ function contender(label: string, workload: Workload): TimedContender {
 function speedCase(workload: Workload): BenchCase {
   return {
     kind: 'time',
+    synchronous: true,
     name: `${workload.name} (Keel W-TinyLFU vs LRU caches)`,
     note: `${CAPACITY.toLocaleString('en-US')} string keys; Keel runs W-TinyLFU (sketch, SLRU, hill climbing), the anchors plain LRU; ${workload.note}.`,
     ...(workload.targeted ? { targets: { [LRU_CACHE]: 1 } } : {}),

@@ -184,6 +184,7 @@ export function hashCases(): BenchCase[] {
   const versus = (label: string, name: string, make: () => Partitioner): void => {
     cases.push({
       kind: 'time',
+      synchronous: true,
       name: `${BATCH} shard lookups, ${SHARDS} shards, 100 000 distinct string keys: ${label} vs hashring (cache missing)`,
       note: `${figure(name)}. hashring: ${figure(`${HASHRING} (160 points, md5)`)}.`,
       targets: { [HASHRING]: 10 },
@@ -201,6 +202,7 @@ export function hashCases(): BenchCase[] {
   versus('Keel Maglev (M=65537)', 'maglev, M=65537 (Keel)', () => new Maglev(shardIds(SHARDS)));
   cases.push({
     kind: 'time',
+    synchronous: true,
     name: `${BATCH} shard lookups, ${SHARDS} shards, 1000 hot keys: Keel ketama ring (no cache) vs hashring (every key in its LRU cache)`,
     note: 'hashring answers these from its 5000-entry lookup cache; Keel hashes every time.',
     keel: contender(() => lookup(new KetamaRing(shardIds(SHARDS))), hotKeys),

@@ -90,6 +90,7 @@ const arrayRoundRobin: TimedContender = {
 export function balancingCases(): BenchCase[] {
   const item = (label: string, keel: TimedContender): BenchCase => ({
     kind: 'time',
+    synchronous: true,
     name: `pick + report, ${ENDPOINTS} endpoints: ${label}`,
     note: `Per call, timed as loops of ${BATCH} calls. No anchor: the limit is a bare array round robin.`,
     callsPerOperation: BATCH,
