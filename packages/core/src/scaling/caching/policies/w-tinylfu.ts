@@ -81,6 +81,8 @@ class WTinyLfuPolicy implements EvictionPolicy {
   private missesInSample = 0;
   private hitsInSample = 0;
   private previousHitRate = 0;
+  /** Whether a sample has been taken (the first one has no predecessor to be compared with). */
+  private sampled = false;
   private stepSize: number;
   lastWasRejection = false;
 
@@ -273,18 +275,20 @@ class WTinyLfuPolicy implements EvictionPolicy {
     const change = hitRate - this.previousHitRate;
     // Keep going while the hit rate does not fall; turn round when it does.
     const amount = change >= 0 ? this.stepSize : -this.stepSize;
-    const size =
-      Math.abs(change) >= RESTART_THRESHOLD
-        ? STEP_RATIO * this.capacity
-        : Math.min(
-            Math.abs(amount) * (change >= 0 ? STEP_GROWTH : STEP_SHRINK),
-            MAX_STEP_RATIO * this.capacity,
-          );
+    const target = clamp(Math.round(this.windowMax + amount), this.minWindow, this.maxWindow);
+    // The first sample has nothing to be compared with, and a step against a bound is not taken:
+    // neither says anything about the step's size, which stays as it is.
+    const informative = this.sampled && target !== this.windowMax;
+    let size = Math.abs(amount);
+    if (informative)
+      size = Math.min(size * (change >= 0 ? STEP_GROWTH : STEP_SHRINK), MAX_STEP_RATIO * this.capacity);
+    if (Math.abs(change) >= RESTART_THRESHOLD && this.sampled) size = STEP_RATIO * this.capacity;
     this.stepSize = amount >= 0 ? size : -size;
+    this.sampled = true;
     this.previousHitRate = hitRate;
     this.hitsInSample = 0;
     this.missesInSample = 0;
-    this.resizeWindow(clamp(Math.round(this.windowMax + amount), this.minWindow, this.maxWindow));
+    this.resizeWindow(target);
   }
 
   private resizeWindow(windowMax: number): void {
