@@ -350,6 +350,22 @@ function hitRatios(smoke: boolean): HitRatioRow[] {
   return rows;
 }
 
+/** Says which of the row's targets lie beyond the best online policy's expected hit ratio (A0). */
+function reach(row: HitRatioRow): string {
+  const ceiling = row.ratios[IRM_OPTIMUM];
+  if (ceiling === undefined) return '';
+  const points = (value: number): string => (100 * value).toFixed(2);
+  const belowOptimal = row.ratios[OPTIMAL]! - ceiling;
+  const aboveLru = ceiling - row.ratios[LRU_CACHE]!;
+  const out: string[] = [];
+  if (belowOptimal > 0.05) out.push(`A0 itself is ${points(belowOptimal)} points below Belady`);
+  if (row.frequencyMatters && aboveLru < 0.05)
+    out.push(`A0 itself is only ${points(aboveLru)} points above LRU`);
+  return out.length === 0
+    ? ' Both targets are within reach of an online policy here.'
+    : ` Out of reach of any online policy here: ${out.join('; ')}.`;
+}
+
 /**
  * One ratio case per workload: Keel's default policy (W-TinyLFU) against lru-cache and Keel's
  * other policies, with Belady's optimal (and, on independent draws, the best static cache) as
@@ -365,7 +381,7 @@ function ratioCase(row: HitRatioRow): RatioCase {
     kind: 'ratio',
     name: `cache hit ratio, ${row.workload} (Keel W-TinyLFU vs LRU and Belady's optimal)`,
     unit: 'hit %',
-    note: `a cache of ${row.capacity.toLocaleString('en-US')} entries replays ${row.accesses.toLocaleString('en-US')} accesses (get, set on a miss) through each policy; lru-cache replays the same trace as a check that Keel's lru() is an LRU; Belady's optimal sees the future; the static top-k keeps the most frequent keys of the whole trace, and A0 keeps the most probable keys of the law the trace was drawn from: on independent draws no online policy can expect more than A0, so where A0 is itself more than 5 points below Belady no online policy can meet the within-5-points target.`,
+    note: `a cache of ${row.capacity.toLocaleString('en-US')} entries replays ${row.accesses.toLocaleString('en-US')} accesses (get, set on a miss) through each policy; lru-cache replays the same trace as a check that Keel's lru() is an LRU; Belady's optimal sees the future; the static top-k keeps the most frequent keys of the whole trace, and A0 keeps the most probable keys of the law the trace was drawn from: on independent draws no online policy can expect more than A0, so where A0 is itself more than 5 points below Belady no online policy can meet the within-5-points target.${reach(row)}`,
     targets,
     figures: () => ({
       keel: percent('keel w-tinylfu'),
