@@ -28,18 +28,30 @@ describe('Cache properties', () => {
         fc.constantFrom(...(Object.keys(policies) as (keyof typeof policies)[])),
         fc.integer({ min: 1, max: 12 }),
         fc.boolean(),
+        fc.option(fc.integer({ min: 5, max: 40 })),
         fc.array(operation, { maxLength: 300 }),
-        (policyName, bound, sized, operations) => {
+        (policyName, bound, sized, idleTtl, operations) => {
           const clock = new VirtualClock();
           const cache = new Cache<number, { key: number; size: number; version: number }>({
             ...(sized ? { maxSize: bound * 4, sizeOf: (value) => value.size } : { maxEntries: bound }),
             policy: policies[policyName](),
+            ...(idleTtl === null ? {} : { idleTtl }),
             clock,
             random: new SeededRandom(1),
           });
+          // When each key must be gone by: its write deadline, or idleTtl after its last read or write.
+          const writeDeadline = new Map<number, number>();
+          const lastTouch = new Map<number, number>();
+          const deadline = (key: number): number =>
+            Math.min(
+              writeDeadline.get(key)!,
+              (lastTouch.get(key) ?? 0) + (idleTtl ?? Number.POSITIVE_INFINITY),
+            );
           // The model: the value each key should hold, unless the cache reported its removal.
           const model = new Map<number, { key: number; size: number; version: number }>();
+          const expiredKeys: number[] = [];
           cache.onRemoved(({ key, value, reason }) => {
+            if (reason === 'expired') expiredKeys.push(key);
             if (reason !== 'replaced' && model.get(key) === value) model.delete(key);
           });
           let version = 0;
@@ -48,9 +60,18 @@ describe('Cache properties', () => {
               const value = { key: step.key, size: step.size, version: version++ };
               model.set(step.key, value);
               cache.set(step.key, value, step.ttl === null ? undefined : { ttl: step.ttl });
+              writeDeadline.set(step.key, clock.now() + (step.ttl ?? Number.POSITIVE_INFINITY));
+              lastTouch.set(step.key, clock.now());
             } else if (step.op === 'get') {
+              const due = writeDeadline.has(step.key) ? deadline(step.key) : Number.POSITIVE_INFINITY;
               const got = cache.get(step.key);
               expect(got).toBe(model.get(step.key));
+              // Never served at or past its deadline; a read before it slides the idle deadline.
+              if (clock.now() >= due) expect(got).toBeUndefined();
+              // ...and never expired before it.
+              if (clock.now() < due) expect(expiredKeys).not.toContain(step.key);
+              expiredKeys.length = 0;
+              if (got !== undefined) lastTouch.set(step.key, clock.now());
             } else if (step.op === 'delete') {
               cache.delete(step.key);
               model.delete(step.key);
@@ -60,6 +81,63 @@ describe('Cache properties', () => {
             if (sized) expect(cache.totalSize).toBeLessThanOrEqual(bound * 4);
             else expect(cache.size).toBeLessThanOrEqual(bound);
             for (const key of cache.keys()) expect(cache.peek(key)).toBe(model.get(key));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('serves an entry exactly until its deadline: its time to live, or idleTtl after its last read or write', () => {
+    const step = fc.oneof(
+      fc.record({
+        op: fc.constant('set' as const),
+        key: fc.nat(3),
+        ttl: fc.option(fc.integer({ min: 1, max: 60 }), { freq: 2 }),
+      }),
+      fc.record({ op: fc.constant('get' as const), key: fc.nat(3) }),
+      fc.record({ op: fc.constant('peek' as const), key: fc.nat(3) }),
+      fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 15 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(policies) as (keyof typeof policies)[])),
+        fc.integer({ min: 2, max: 30 }),
+        fc.array(step, { minLength: 10, maxLength: 120, size: 'max' }),
+        (policyName, idleTtl, steps) => {
+          const clock = new VirtualClock();
+          // Room for every key: nothing is evicted, so only the deadlines decide.
+          const cache = new Cache<number, number>({
+            maxEntries: 8,
+            idleTtl,
+            policy: policies[policyName](),
+            clock,
+          });
+          const model = new Map<number, { value: number; writeDeadline: number; lastTouch: number }>();
+          const alive = (key: number): boolean => {
+            const entry = model.get(key);
+            return (
+              entry !== undefined && clock.now() < Math.min(entry.writeDeadline, entry.lastTouch + idleTtl)
+            );
+          };
+          let value = 0;
+          for (const next of steps) {
+            if (next.op === 'set') {
+              value++;
+              cache.set(next.key, value, next.ttl === null ? undefined : { ttl: next.ttl });
+              const writeDeadline = clock.now() + (next.ttl ?? Number.POSITIVE_INFINITY);
+              model.set(next.key, { value, writeDeadline, lastTouch: clock.now() });
+            } else if (next.op === 'get') {
+              const expected = alive(next.key) ? model.get(next.key)!.value : undefined;
+              expect(cache.get(next.key)).toBe(expected);
+              if (expected === undefined) model.delete(next.key);
+              else model.get(next.key)!.lastTouch = clock.now();
+            } else if (next.op === 'peek') {
+              // Looking is not reading: the deadline stays where it was.
+              expect(cache.peek(next.key)).toBe(alive(next.key) ? model.get(next.key)!.value : undefined);
+            } else {
+              clock.advance(next.ms);
+            }
           }
         },
       ),

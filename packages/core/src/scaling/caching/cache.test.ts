@@ -169,9 +169,59 @@ describe.each(policies)('Cache with $name', (policy) => {
     expect(cache.get('forever')).toBe(3);
     expect(cache.stats()).toMatchObject({ expirations: 2, size: 1 });
   });
+
+  it('slides an idle deadline with every read and write, never past the time to live', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({
+      maxEntries: 10,
+      ttl: 1_000,
+      ttlJitter: 0,
+      idleTtl: 300,
+      clock,
+      policy,
+    });
+    cache.set('read', 1).set('idle', 2).set('written', 3);
+    expect(cache.ttlOf('idle')).toBe(300);
+    for (let step = 0; step < 3; step++) {
+      clock.advance(250);
+      expect(cache.get('read')).toBe(1);
+      cache.set('written', 3 + step);
+    }
+    // 750 ms on: 'idle' went unread past its 300 ms; the other two were touched every 250 ms.
+    expect(cache.has('idle')).toBe(false);
+    expect(cache.peek('read')).toBe(1);
+    expect(cache.ttlOf('read')).toBe(250);
+    // peek, has and ttlOf are not reads: they do not push the deadline back.
+    clock.advance(200);
+    expect(cache.get('read')).toBe(1);
+    // Read every 200 ms yet gone at 1,000 ms: the write deadline (1,000 ms after the set) holds.
+    clock.advance(50);
+    expect(cache.get('read')).toBeUndefined();
+    // 'written' was last set at 750 ms: its write deadline is 1,750 ms, its idle one 1,050 ms.
+    expect(cache.peek('written')).toBe(5);
+    clock.advance(50);
+    expect(cache.get('written')).toBeUndefined();
+    // 'idle' was only looked at (has), so it is still stored until a purge finds it.
+    expect(cache.stats().expirations).toBe(2);
+    expect(cache.purgeExpired()).toBe(1);
+    expect(cache.size).toBe(0);
+  });
+
+  it('lists its live entries without counting reads', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({ maxEntries: 10, clock, policy });
+    cache.set('a', 1).set('b', 2, { ttl: 10 });
+    clock.advance(10);
+    expect(cache.entries()).toEqual([['a', 1]]);
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 0 });
+  });
 });
 
 describe('Cache', () => {
+  it('rejects a non-positive idleTtl, naming it', () => {
+    expect(() => new Cache({ maxEntries: 1, idleTtl: 0 })).toThrow(/idleTtl/);
+  });
+
   it('jitters the default TTL downwards with the injected random, never beyond the TTL', () => {
     const clock = new VirtualClock();
     const cache = new Cache<number, number>({

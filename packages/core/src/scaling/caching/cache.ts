@@ -45,6 +45,13 @@ export interface CacheOptions<K, V> {
    */
   readonly ttlJitter?: number;
   /**
+   * Sliding expiry: an entry neither read nor written for this many milliseconds expires (Caffeine's
+   * `expireAfterAccess`). With `ttl` as well, whichever comes first wins: reads keep an entry
+   * alive, but never past its time to live. `peek`, `has` and `ttlOf` do not count as reads.
+   * @default Infinity
+   */
+  readonly idleTtl?: number;
+  /**
    * Reads are recorded in a buffer of this many entries and applied to the policy (recency,
    * frequency) at the next write, miss or removal, as Caffeine does; while the buffer is full,
    * further reads are not recorded (the policy is approximate, reads stay cheap). 0 applies every
@@ -70,6 +77,7 @@ export const DEFAULT_CACHE_OPTIONS = {
   maxSize: Number.POSITIVE_INFINITY,
   ttl: Number.POSITIVE_INFINITY,
   ttlJitter: 0.1,
+  idleTtl: Number.POSITIVE_INFINITY,
   readBufferSize: 64,
 } as const;
 
@@ -80,6 +88,7 @@ const KNOWN_OPTIONS = [
   'policy',
   'ttl',
   'ttlJitter',
+  'idleTtl',
   'readBufferSize',
   'clock',
   'random',
@@ -142,8 +151,11 @@ export interface CacheStats {
 export class Cache<K, V> {
   private readonly index = new Map<K, number>();
   /** Each slot's key at `slot * 2` and value at `slot * 2 + 1`: one cache line holds both. */
-  private readonly entries: unknown[] = [];
+  private readonly cells: unknown[] = [];
+  /** When each slot expires: its write deadline, or sooner when idle expiry applies. */
   private expiries: Float64Array | undefined;
+  /** Each slot's write deadline (`ttl`), kept apart only when `idleTtl` slides `expiries`. */
+  private writeExpiries: Float64Array | undefined;
   private sizes: Float64Array | undefined;
   private readonly freeSlots: number[] = [];
   private nextSlot = FIRST_SLOT;
@@ -164,6 +176,7 @@ export class Cache<K, V> {
   private readonly random: Random;
   private readonly defaultTtl: number;
   private readonly ttlJitter: number;
+  private readonly idleTtl: number;
   private readonly sizeOf: ((value: V, key: K) => number) | undefined;
   private readonly weighted: boolean;
   private totalWeight = 0;
@@ -215,6 +228,10 @@ export class Cache<K, V> {
       allowInfinity: true,
     });
     this.ttlJitter = check.ratio('ttlJitter', options.ttlJitter, DEFAULT_CACHE_OPTIONS.ttlJitter);
+    this.idleTtl = check.duration('idleTtl', options.idleTtl, DEFAULT_CACHE_OPTIONS.idleTtl, {
+      above: 0,
+      allowInfinity: true,
+    });
     this.readBufferLength = check.integer(
       'readBufferSize',
       options.readBufferSize,
@@ -233,7 +250,7 @@ export class Cache<K, V> {
     });
     this.usesHashes = policy.usesHashes;
     this.policyName = policy.name;
-    for (let slot = 0; slot < FIRST_SLOT; slot++) this.entries.push(undefined, undefined);
+    for (let slot = 0; slot < FIRST_SLOT; slot++) this.cells.push(undefined, undefined);
     this.growSlots(Math.min(this.slotLimit(), 64));
   }
 
@@ -254,13 +271,20 @@ export class Cache<K, V> {
       const expiries = this.expiries;
       if (expiries !== undefined) {
         const expiresAt = expiries[slot]!;
-        if (expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now()) {
-          this.drainReads();
-          this.expire(slot);
-          this.misses++;
-          // Not remembered as absent: a removal listener may have stored the key again.
-          this.policy.onMiss(this.usesHashes ? mix32(hashCacheKey(key)) : 0);
-          return undefined;
+        if (expiresAt !== Number.POSITIVE_INFINITY) {
+          const now = this.clock.now();
+          if (expiresAt <= now) {
+            this.drainReads();
+            this.expire(slot);
+            this.misses++;
+            // Not remembered as absent: a removal listener may have stored the key again.
+            this.policy.onMiss(this.usesHashes ? mix32(hashCacheKey(key)) : 0);
+            return undefined;
+          }
+          // A read pushes the idle deadline back, never past the write deadline.
+          const writeExpiries = this.writeExpiries;
+          if (writeExpiries !== undefined)
+            expiries[slot] = Math.min(writeExpiries[slot]!, now + this.idleTtl);
         }
       }
       this.hits++;
@@ -271,7 +295,7 @@ export class Cache<K, V> {
       } else if (this.readBufferLength === 0) {
         this.policy.onHit(slot);
       }
-      return this.entries[(slot << 1) + 1] as V;
+      return this.cells[(slot << 1) + 1] as V;
     }
     this.misses++;
     if (this.readCount !== 0) this.drainReads();
@@ -287,7 +311,7 @@ export class Cache<K, V> {
   peek(key: K): V | undefined {
     const slot = this.index.get(key);
     if (slot === undefined || this.isExpired(slot)) return undefined;
-    return this.entries[(slot << 1) + 1] as V;
+    return this.cells[(slot << 1) + 1] as V;
   }
 
   /** True when `key` is present and not expired; like {@link Cache.peek}, changes nothing. */
@@ -337,8 +361,8 @@ export class Cache<K, V> {
     const missed = key === this.lastMissKey;
     let slot = missed ? undefined : this.index.get(key);
     if (slot !== undefined) {
-      const old = this.entries[(slot << 1) + 1] as V;
-      this.entries[(slot << 1) + 1] = value;
+      const old = this.cells[(slot << 1) + 1] as V;
+      this.cells[(slot << 1) + 1] = value;
       let oldWeight = 1;
       if (this.sizes !== undefined) {
         oldWeight = this.sizes[slot]!;
@@ -369,15 +393,15 @@ export class Cache<K, V> {
       if (this.index.size >= this.maxEntries && !this.weighted) {
         slot = this.policy.evict(1);
         leaverRejected = this.policy.lastWasRejection;
-        leaverKey = this.entries[slot << 1] as K;
+        leaverKey = this.cells[slot << 1] as K;
         leaverValue = this.unindex(slot);
         if (leaverRejected) this.rejections++;
         else this.evictions++;
       } else {
         slot = this.allocate();
       }
-      this.entries[slot << 1] = key;
-      this.entries[(slot << 1) + 1] = value;
+      this.cells[slot << 1] = key;
+      this.cells[(slot << 1) + 1] = value;
       this.index.set(key, slot);
       if (this.sizes !== undefined) {
         this.sizes[slot] = weight;
@@ -415,12 +439,12 @@ export class Cache<K, V> {
   clear(): void {
     if (this.removed.hasListeners) {
       for (const [key, slot] of this.index) {
-        this.removed.emit({ key, value: this.entries[(slot << 1) + 1] as V, reason: 'cleared' });
+        this.removed.emit({ key, value: this.cells[(slot << 1) + 1] as V, reason: 'cleared' });
       }
     }
     this.index.clear();
     this.readCount = 0;
-    this.entries.length = FIRST_SLOT * 2;
+    this.cells.length = FIRST_SLOT * 2;
     this.freeSlots.length = 0;
     this.nextSlot = FIRST_SLOT;
     this.totalWeight = 0;
@@ -446,6 +470,17 @@ export class Cache<K, V> {
     const keys: K[] = [];
     for (const [key, slot] of this.index) if (!this.isExpired(slot)) keys.push(key);
     return keys;
+  }
+
+  /**
+   * The live (unexpired) entries as `[key, value]` pairs: a snapshot, in no particular order, for
+   * saving a warm cache or inspecting it. Like {@link Cache.peek}, it counts no read.
+   */
+  entries(): [K, V][] {
+    const entries: [K, V][] = [];
+    for (const [key, slot] of this.index)
+      if (!this.isExpired(slot)) entries.push([key, this.cells[(slot << 1) + 1] as V]);
+    return entries;
   }
 
   /** The counters since creation or the last {@link Cache.resetStats}. */
@@ -483,7 +518,7 @@ export class Cache<K, V> {
     while (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) {
       const slot = this.policy.evict(0);
       const rejected = this.policy.lastWasRejection;
-      const key = this.entries[slot << 1] as K;
+      const key = this.cells[slot << 1] as K;
       const value = this.release(slot);
       if (rejected) this.rejections++;
       else this.evictions++;
@@ -493,7 +528,7 @@ export class Cache<K, V> {
   }
 
   private expire(slot: number): void {
-    const key = this.entries[slot << 1] as K;
+    const key = this.cells[slot << 1] as K;
     this.policy.onRemove(slot);
     const value = this.release(slot);
     this.expirations++;
@@ -509,12 +544,12 @@ export class Cache<K, V> {
 
   /** Like {@link Cache.release} but keeps the slot for the caller to fill at once. */
   private unindex(slot: number): V {
-    const entries = this.entries;
+    const cells = this.cells;
     const at = slot << 1;
-    const value = entries[at + 1] as V;
-    this.index.delete(entries[at] as K);
-    entries[at] = undefined;
-    entries[at + 1] = undefined;
+    const value = cells[at + 1] as V;
+    this.index.delete(cells[at] as K);
+    cells[at] = undefined;
+    cells[at + 1] = undefined;
     if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
     return value;
   }
@@ -523,7 +558,7 @@ export class Cache<K, V> {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
     const slot = this.nextSlot++;
     if (slot >= this.slotCapacity) this.growSlots(Math.min(this.slotCapacity * 2, this.slotLimit()));
-    this.entries.push(undefined, undefined);
+    this.cells.push(undefined, undefined);
     return slot;
   }
 
@@ -536,6 +571,8 @@ export class Cache<K, V> {
     const wanted = Math.max(slots, this.nextSlot + 1);
     this.policy.grow(wanted);
     if (this.expiries !== undefined) this.expiries = grown(this.expiries, wanted, Number.POSITIVE_INFINITY);
+    if (this.writeExpiries !== undefined)
+      this.writeExpiries = grown(this.writeExpiries, wanted, Number.POSITIVE_INFINITY);
     if (this.sizeOf !== undefined) this.sizes = grown(this.sizes ?? new Float64Array(0), wanted, 0);
     this.slotCapacity = wanted;
   }
@@ -547,6 +584,18 @@ export class Cache<K, V> {
   }
 
   private setExpiry(slot: number, ttl: number): void {
+    if (this.idleTtl !== Number.POSITIVE_INFINITY) {
+      // Sliding expiry: every slot has a deadline; the write deadline is kept beside it.
+      if (this.expiries === undefined || this.writeExpiries === undefined) {
+        this.expiries ??= grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
+        this.writeExpiries = grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
+      }
+      const now = this.clock.now();
+      const writeExpiry = now + ttl;
+      this.writeExpiries[slot] = writeExpiry;
+      this.expiries[slot] = Math.min(writeExpiry, now + this.idleTtl);
+      return;
+    }
     if (ttl === Number.POSITIVE_INFINITY) {
       if (this.expiries !== undefined) this.expiries[slot] = ttl;
       return;
