@@ -5,6 +5,7 @@ export { isWriteBehindClosedError, WriteBehindClosedError } from './errors.js';
 export { FrequencySketch } from './frequency-sketch.js';
 export { hashCacheKey, hashString, mix32 } from './hash.js';
 export {
+  type BatchLoader,
   DEFAULT_LOADING_CACHE_OPTIONS,
   type LoadContext,
   type Loader,

@@ -180,6 +180,7 @@ describe('LoadingCache', () => {
       ['earlyRefreshBeta', { earlyRefreshBeta: -1 }],
       ['refreshAheadRatio', { refreshAheadRatio: 1.5 }],
       ['writer', { writer: 'db' }],
+      ['loadMany', { loadMany: 'db' }],
       ['cache', { cache: 5 }],
       ['maxEntries', { cache: { maxEntries: 0 } }],
       ['loadingCache.tll', { tll: 5 }],
@@ -195,5 +196,136 @@ describe('LoadingCache', () => {
       expect((caught as { field: string }).field).toBe(field);
     }
     expect(() => new LoadingCache(5 as never)).toThrow(/loader/);
+  });
+});
+
+describe('LoadingCache.getAll', () => {
+  /** A batch source answering `key#batch` for the keys it knows, after `latency` ms. */
+  function batchSource(clock: VirtualClock, known: (key: string) => boolean = () => true, latency = 100) {
+    const batches: string[][] = [];
+    const signals: AbortSignal[] = [];
+    const loadMany = async (keys: readonly string[], { signal }: { signal: AbortSignal }) => {
+      batches.push([...keys]);
+      signals.push(signal);
+      const batch = batches.length;
+      await sleep(clock, latency, signal);
+      return keys.filter(known).map((key) => [key, `${key}#${batch}`] as const);
+    };
+    return { batches, signals, loadMany };
+  }
+
+  it('serves what is cached and loads all the misses in one request, once per key', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const { batches, loadMany } = batchSource(clock);
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    await cache.set('a', 'cached');
+    const all = cache.getAll(['a', 'b', 'c', 'b']);
+    await clock.advanceAsync(100);
+    expect([...(await all)].sort()).toEqual([
+      ['a', 'cached'],
+      ['b', 'b#1'],
+      ['c', 'c#1'],
+    ]);
+    expect(batches).toEqual([['b', 'c']]);
+    expect(calls).toEqual([]);
+    // Now cached: neither source is asked again.
+    expect(await cache.get('c')).toBe('c#1');
+    expect(batches.length).toBe(1);
+  });
+
+  it('shares a batch with concurrent gets, and joins loads already in flight', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const { batches, loadMany } = batchSource(clock);
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    const single = cache.get('a');
+    const all = cache.getAll(['a', 'b']);
+    const joiner = cache.get('b');
+    await clock.advanceAsync(100);
+    expect(await single).toBe('a@1');
+    expect(await joiner).toBe('b#1');
+    expect(Object.fromEntries(await all)).toEqual({ a: 'a@1', b: 'b#1' });
+    expect(calls).toEqual(['a']);
+    expect(batches).toEqual([['b']]);
+  });
+
+  it('leaves out, and does not cache, keys the batch did not return; a get of one asks the loader', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const { loadMany } = batchSource(clock, (key) => key !== 'ghost');
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    const all = cache.getAll(['real', 'ghost']);
+    const joined = cache.get('ghost');
+    await clock.advanceAsync(100);
+    expect(Object.fromEntries(await all)).toEqual({ real: 'real#1' });
+    await clock.advanceAsync(100);
+    expect(await joined).toBe('ghost@1');
+    expect(calls).toEqual(['ghost']);
+  });
+
+  it('loads each miss with the loader when there is no loadMany', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const cache = new LoadingCache(loader, { clock });
+    const all = cache.getAll(new Set(['x', 'y']));
+    await clock.advanceAsync(100);
+    expect(Object.fromEntries(await all)).toEqual({ x: 'x@1', y: 'y@2' });
+    expect(calls).toEqual(['x', 'y']);
+  });
+
+  it('stops the batch only when nobody waits for any of its keys', async () => {
+    const clock = new VirtualClock();
+    const { loader } = source(clock);
+    const { signals, loadMany } = batchSource(clock);
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    const first = new AbortController();
+    const all = cache.getAll(['a', 'b'], { signal: first.signal });
+    const stays = cache.get('b');
+    first.abort(new Error('gave up'));
+    await expect(all).rejects.toThrow('gave up');
+    expect(signals[0]!.aborted).toBe(false);
+    await clock.advanceAsync(100);
+    expect(await stays).toBe('b#1');
+
+    const second = new AbortController();
+    const abandoned = cache.getAll(['c', 'd'], { signal: second.signal });
+    second.abort(new Error('gone'));
+    await expect(abandoned).rejects.toThrow('gone');
+    expect(signals[1]!.aborted).toBe(true);
+    expect(cache.peek('c')).toBeUndefined();
+  });
+
+  it('rejects when the batch fails, caches nothing, and tries again next time', async () => {
+    const clock = new VirtualClock();
+    const { loader } = source(clock);
+    let failures = 1;
+    const cache = new LoadingCache(loader, {
+      clock,
+      loadMany: async (keys) => {
+        if (failures-- > 0) throw new Error('database down');
+        return keys.map((key) => [key, `${key}!`] as const);
+      },
+    });
+    await expect(cache.getAll(['a', 'b'])).rejects.toThrow('database down');
+    expect(cache.size).toBe(0);
+    expect(Object.fromEntries(await cache.getAll(['a', 'b']))).toEqual({ a: 'a!', b: 'b!' });
+  });
+
+  it('a write during the batch wins over the batch value', async () => {
+    const clock = new VirtualClock();
+    const { loader } = source(clock);
+    const { loadMany } = batchSource(clock);
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    const all = cache.getAll(['a']);
+    await cache.set('a', 'written');
+    await clock.advanceAsync(100);
+    expect((await all).get('a')).toBe('a#1');
+    expect(cache.peek('a')).toBe('written');
+  });
+
+  it('names a non-iterable argument', async () => {
+    const cache = new LoadingCache(async () => 1);
+    await expect(cache.getAll(5 as never)).rejects.toSatisfy(isInvalidOptionError);
   });
 });

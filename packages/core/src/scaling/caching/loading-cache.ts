@@ -18,6 +18,26 @@ export interface LoadContext<V> {
 export type Loader<K, V> = (key: K, context: LoadContext<V>) => V | PromiseLike<V>;
 
 /** Writes a value to the source of truth before the cache takes it (write-through). */
+/**
+ * Loads many keys in one request (a SQL `IN`, a multi-get): returns the values it found, as a
+ * `Map` or `[key, value]` pairs. A key it leaves out is not cached and is absent from
+ * {@link LoadingCache.getAll}'s answer. The signal aborts when every caller waiting for any of
+ * these keys has gone.
+ *
+ * @example
+ * ```ts
+ * import type { BatchLoader } from '@keel/core/caching';
+ * const loadUsers: BatchLoader<number, string> = async (ids) => ids.map((id) => [id, `user ${id}`]);
+ * ```
+ */
+export type BatchLoader<K, V> = (
+  keys: readonly K[],
+  context: { readonly signal: AbortSignal },
+) =>
+  | PromiseLike<ReadonlyMap<K, V> | Iterable<readonly [K, V]>>
+  | ReadonlyMap<K, V>
+  | Iterable<readonly [K, V]>;
+
 export type Writer<K, V> = (
   key: K,
   value: V,
@@ -64,6 +84,12 @@ export interface LoadingCacheOptions<K, V> {
    */
   readonly refreshAheadRatio?: number;
   /**
+   * Loads the misses of one {@link LoadingCache.getAll} in a single request; without it, each
+   * missing key goes to the loader, all at once.
+   * @default undefined
+   */
+  readonly loadMany?: BatchLoader<K, V>;
+  /**
    * Write-through: `set` writes to the source with this before the cache takes the value.
    * @default undefined (set only fills the cache)
    */
@@ -97,6 +123,7 @@ const KNOWN_OPTIONS = [
   'staleWhileRevalidate',
   'earlyRefreshBeta',
   'refreshAheadRatio',
+  'loadMany',
   'writer',
   'clock',
   'random',
@@ -138,9 +165,13 @@ interface Loaded<V> {
  * console.log(await prices.get('sku-1'));
  * ```
  */
+/** Marks a key that `loadMany` did not return. */
+const ABSENT: unique symbol = Symbol('absent');
+
 export class LoadingCache<K, V> {
   private readonly cache: Cache<K, Loaded<V>>;
-  private readonly flights = new Singleflight<K, V>();
+  /** Loads in flight; a key's share of a `loadMany` batch settles {@link ABSENT} when it was left out. */
+  private readonly flights = new Singleflight<K, V | typeof ABSENT>();
   /** Marks each load in flight; a write or delete meanwhile unmarks it so its result is not stored. */
   private readonly loading = new Map<K, object>();
   private readonly clock: Clock;
@@ -151,6 +182,7 @@ export class LoadingCache<K, V> {
   private readonly beta: number;
   private readonly refreshAhead: number;
   private readonly writer: Writer<K, V> | undefined;
+  private readonly loadMany: BatchLoader<K, V> | undefined;
   private readonly refreshErrors = new EventEmitter<RefreshErrorEvent<K>>();
   private readonly onBackgroundError: (key: K) => (error: unknown) => void;
 
@@ -177,6 +209,7 @@ export class LoadingCache<K, V> {
     this.beta = check.number('earlyRefreshBeta', options.earlyRefreshBeta, d.earlyRefreshBeta, { min: 0 });
     this.refreshAhead = check.ratio('refreshAheadRatio', options.refreshAheadRatio, d.refreshAheadRatio);
     this.writer = check.func<Writer<K, V>>('writer', options.writer);
+    this.loadMany = check.func<BatchLoader<K, V>>('loadMany', options.loadMany);
     this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
     this.random = check.object<Random>('random', options.random) ?? systemRandom;
     const cacheOptions: NonNullable<LoadingCacheOptions<K, V>['cache']> =
@@ -229,8 +262,59 @@ export class LoadingCache<K, V> {
       this.refreshInBackground(key, entry.value);
       return { value: entry.value, outcome: 'stale' };
     }
-    const value = await this.flights.do(key, (signal) => this.load(key, signal, undefined), options?.signal);
+    let value: V | typeof ABSENT;
+    do {
+      // A getAll batch joined here may leave this key out; a get then asks the loader itself.
+      value = await this.flights.do(key, (signal) => this.load(key, signal, undefined), options?.signal);
+    } while (value === ABSENT);
     return { value, outcome: 'loaded' };
+  }
+
+  /**
+   * Reads many keys at once: cached values as {@link LoadingCache.get} would return them (stale
+   * ones refreshed in the background), keys already loading joined, and the rest loaded together
+   * by `loadMany` in one request (or by the loader, all at once, without it). A key that
+   * `loadMany` does not return is absent from the answer. Each key's load is shared with
+   * concurrent `get`s of it, and `signal` releases this caller only: a load stops when nobody
+   * waits for it any more.
+   *
+   * @example
+   * ```ts
+   * import { LoadingCache } from '@keel/core/caching';
+   * const users = new LoadingCache<number, string>(async (id) => `user ${id}`, {
+   *   loadMany: async (ids) => ids.map((id) => [id, `user ${id}`] as const),
+   * });
+   * const found = await users.getAll([1, 2, 3]);
+   * console.log(found.get(2)); // 'user 2'
+   * ```
+   */
+  async getAll(keys: Iterable<K>, options?: { readonly signal?: AbortSignal }): Promise<Map<K, V>> {
+    if (keys === null || typeof (keys as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
+      throw new InvalidOptionError('getAll.keys', keys, 'an iterable of keys');
+    const signal = options?.signal;
+    const found = new Map<K, V>();
+    const pending: [K, Promise<V | typeof ABSENT>][] = [];
+    const toLoad: K[] = [];
+    for (const key of new Set(keys)) {
+      const entry = this.cache.get(key);
+      if (entry !== undefined) {
+        const now = this.clock.now();
+        if (now >= entry.freshUntil || now >= entry.refreshAt || this.shouldRefreshEarly(entry, now))
+          this.refreshInBackground(key, entry.value);
+        found.set(key, entry.value);
+      } else if (this.flights.has(key) || this.loadMany === undefined) {
+        pending.push([key, this.flights.do(key, (flight) => this.load(key, flight, undefined), signal)]);
+      } else {
+        toLoad.push(key);
+      }
+    }
+    if (toLoad.length > 0) pending.push(...this.loadBatch(toLoad, this.loadMany!, signal));
+    const values = await Promise.all(pending.map(([, promise]) => promise));
+    for (let i = 0; i < pending.length; i++) {
+      const value = values[i]!;
+      if (value !== ABSENT) found.set(pending[i]![0], value as V);
+    }
+    return found;
   }
 
   /** The cached value without loading, counting or refreshing (stale values included). */
@@ -260,7 +344,7 @@ export class LoadingCache<K, V> {
   refresh(key: K, options?: { readonly signal?: AbortSignal }): Promise<V> {
     const stale = this.cache.peek(key)?.value;
     this.flights.forget(key);
-    return this.flights.do(key, (signal) => this.load(key, signal, stale), options?.signal);
+    return this.flights.do(key, (signal) => this.load(key, signal, stale), options?.signal) as Promise<V>;
   }
 
   /** Drops every entry. */
@@ -278,6 +362,54 @@ export class LoadingCache<K, V> {
   private refreshInBackground(key: K, stale: V): void {
     if (this.flights.has(key)) return;
     this.flights.do(key, (signal) => this.load(key, signal, stale)).catch(this.onBackgroundError(key));
+  }
+
+  /**
+   * Starts one `loadMany` call for `keys`, each key's share of it registered as that key's
+   * flight, so concurrent `get`s join it; the call is aborted once every key's flight is.
+   */
+  private loadBatch(
+    keys: readonly K[],
+    loadMany: BatchLoader<K, V>,
+    signal: AbortSignal | undefined,
+  ): [K, Promise<V | typeof ABSENT>][] {
+    const controller = new AbortController();
+    let live = keys.length;
+    const tokens = new Map<K, object>();
+    for (const key of keys) {
+      const token = {};
+      tokens.set(key, token);
+      this.loading.set(key, token);
+    }
+    const started = this.clock.now();
+    const batch = (async () => {
+      try {
+        const answer = await loadMany(keys, { signal: controller.signal });
+        const values =
+          answer instanceof Map ? (answer as ReadonlyMap<K, V>) : new Map(answer as Iterable<[K, V]>);
+        const delta = this.clock.now() - started;
+        for (const [key, value] of values)
+          if (tokens.has(key) && this.loading.get(key) === tokens.get(key)) this.store(key, value, delta);
+        return values;
+      } finally {
+        for (const [key, token] of tokens) if (this.loading.get(key) === token) this.loading.delete(key);
+      }
+    })();
+    // Settled here too, so that a batch every caller abandoned does not surface as unhandled.
+    batch.catch(() => {});
+    return keys.map((key) => [
+      key,
+      this.flights.do(
+        key,
+        (flight) => {
+          flight.addEventListener('abort', () => {
+            if (--live === 0) controller.abort(flight.reason);
+          });
+          return batch.then((values) => (values.has(key) ? (values.get(key) as V) : (ABSENT as never)));
+        },
+        signal,
+      ),
+    ]);
   }
 
   private async load(key: K, signal: AbortSignal, staleValue: V | undefined): Promise<V> {
