@@ -3,7 +3,7 @@ import { VirtualClock } from '@keel/core/clock';
 import { isInvalidOptionError } from '@keel/core/errors';
 import { probeService } from '@keel/core/testing';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { isTwoTierStartError, type TwoTierStartError } from './errors.js';
 import { TwoTierCache, type TwoTierState } from './two-tier-cache.js';
 
@@ -123,6 +123,51 @@ describe.skipIf(!service.available).each(['default', 'broadcast'] as const)(
       await other.set(`${prefix}a`, JSON.stringify('B'));
       await eventually(() => !cache.hasLocal('a'), 'an invalidation on the new connection');
       expect(await cache.get('a')).toBe('B');
+    });
+
+    it('getAll reads every miss with one MGET, loads what Redis lacks, and tracks what it cached', async () => {
+      const loaded: string[] = [];
+      const cache = await open<string>({
+        loader: async (key) => {
+          loaded.push(key);
+          return key === 'nowhere' ? undefined : `loaded:${key}`;
+        },
+      });
+      await other.mset(`${prefix}a`, JSON.stringify('A'), `${prefix}b`, JSON.stringify('B'));
+      expect(await cache.get('a')).toBe('A');
+      const mget = vi.spyOn(data, 'mget');
+      const get = vi.spyOn(data, 'get');
+      try {
+        const joining = cache.get('b');
+        const all = await cache.getAll(['a', 'b', 'c', 'nowhere', 'b']);
+        expect(Object.fromEntries(all)).toEqual({ a: 'A', b: 'B', c: 'loaded:c' });
+        expect(await joining).toBe('B');
+        // 'a' came from L1; 'b' was already being read by the get, and the getAll joined it.
+        expect(mget).toHaveBeenCalledTimes(1);
+        expect(mget.mock.calls[0]).toEqual([`${prefix}c`, `${prefix}nowhere`]);
+        expect(get).toHaveBeenCalledTimes(1);
+      } finally {
+        mget.mockRestore();
+        get.mockRestore();
+      }
+      expect(loaded).toEqual(['c', 'nowhere']);
+      expect(await other.get(`${prefix}c`)).toBe(JSON.stringify('loaded:c'));
+      // What an MGET read is cached in L1 and tracked: another client's write evicts it. (In
+      // broadcast mode the notices of the writes just before the read may still be on their way
+      // and evict the fresh copies too, so L1 is checked in default mode only.)
+      await other.mset(`${prefix}d`, JSON.stringify('D'), `${prefix}e`, JSON.stringify('E'));
+      expect(Object.fromEntries(await cache.getAll(['d', 'e']))).toEqual({ d: 'D', e: 'E' });
+      if (mode === 'default') expect(cache.hasLocal('d') && cache.hasLocal('e')).toBe(true);
+      await other.set(`${prefix}d`, JSON.stringify('D2'));
+      await eventually(() => !cache.hasLocal('d'), 'the invalidation of a key read by MGET');
+      if (mode === 'default') expect(cache.hasLocal('e')).toBe(true);
+      expect((await cache.getAll(['d'])).get('d')).toBe('D2');
+    });
+
+    it('getAll names a non-iterable argument and a key that is not a string', async () => {
+      const cache = await open<string>();
+      await expect(cache.getAll(5 as never)).rejects.toSatisfy(isInvalidOptionError);
+      await expect(cache.getAll([1] as never)).rejects.toSatisfy(isInvalidOptionError);
     });
 
     it('coalesces concurrent misses into one load and writes the result to Redis with the TTL', async () => {
