@@ -324,6 +324,14 @@ describe('LoadingCache.getAll', () => {
     expect(cache.peek('a')).toBe('written');
   });
 
+  it('refuses, by name, a loadMany answer that is neither a Map nor pairs', async () => {
+    const cache = new LoadingCache(async (key: string) => key, { loadMany: async () => 'oops' as never });
+    await expect(cache.getAll(['a'])).rejects.toSatisfy(
+      (error: unknown) => isInvalidOptionError(error) && error.field === 'loadMany',
+    );
+    expect(cache.size).toBe(0);
+  });
+
   it('names a non-iterable argument', async () => {
     const cache = new LoadingCache(async () => 1);
     await expect(cache.getAll(5 as never)).rejects.toSatisfy(isInvalidOptionError);

@@ -165,6 +165,19 @@ interface Loaded<V> {
  * console.log(await prices.get('sku-1'));
  * ```
  */
+/** What `loadMany` answered, as a Map; anything but a Map or `[key, value]` pairs is refused by name. */
+function answerAsMap<K, V>(answer: unknown): ReadonlyMap<K, V> {
+  if (answer instanceof Map) return answer as ReadonlyMap<K, V>;
+  const iterable =
+    answer !== null &&
+    typeof answer === 'object' &&
+    typeof (answer as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  const pairs = iterable ? [...(answer as Iterable<unknown>)] : undefined;
+  if (pairs === undefined || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2))
+    throw new InvalidOptionError('loadMany', answer, 'a Map, or [key, value] pairs, as its answer');
+  return new Map(pairs as [K, V][]);
+}
+
 /** Marks a key that `loadMany` did not return. */
 const ABSENT: unique symbol = Symbol('absent');
 
@@ -385,8 +398,7 @@ export class LoadingCache<K, V> {
     const batch = (async () => {
       try {
         const answer = await loadMany(keys, { signal: controller.signal });
-        const values =
-          answer instanceof Map ? (answer as ReadonlyMap<K, V>) : new Map(answer as Iterable<[K, V]>);
+        const values = answerAsMap<K, V>(answer);
         const delta = this.clock.now() - started;
         for (const [key, value] of values)
           if (tokens.has(key) && this.loading.get(key) === tokens.get(key)) this.store(key, value, delta);
