@@ -8,11 +8,13 @@ import {
   PartitionableLeaseStore,
 } from '@keel/core/distributed-lock';
 import { electionContract, LeaderElector } from '@keel/core/leader-election';
+import { registryContract } from '@keel/core/service-discovery';
 import { invalidOptionField, probeService, runContract } from '@keel/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAdvisoryLock } from './postgres-advisory-lock.js';
 import { PostgresFencedTable } from './postgres-fenced-table.js';
 import { PostgresLeaseStore } from './postgres-lease-store.js';
+import { PostgresRegistryStore } from './postgres-registry-store.js';
 
 // The test runner starts Node with `--conditions import`, so pg's own `require('pg-pool')`
 // picks pg-pool's ESM wrapper and gets a module namespace instead of the class. Seed the
@@ -28,6 +30,7 @@ const config = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'tes
 const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const leases = `keel_test_leases_${run}`;
 const fencedName = `keel_test_fenced_${run}`;
+const registryName = `keel_test_registry_${run}`;
 
 const service = await probeService('postgres', async () => {
   const client = new pg.Client({ ...config, connectionTimeoutMillis: 2_000 });
@@ -44,12 +47,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 describe.skipIf(!service.available)('PostgreSQL coordination stores against a live server', () => {
   const pool = new pg.Pool({ ...config, max: 4 });
   const store = new PostgresLeaseStore(pool, { table: leases });
+  const registryStore = new PostgresRegistryStore(pool, { table: registryName });
 
   beforeAll(async () => {
     await store.ensureSchema();
+    await registryStore.ensureSchema();
   });
   afterAll(async () => {
-    await pool.query(`DROP TABLE IF EXISTS ${leases}, ${fencedName}`);
+    await pool.query(`DROP TABLE IF EXISTS ${leases}, ${fencedName}, ${registryName}`);
     await pool.end();
   });
 
@@ -65,6 +70,41 @@ describe.skipIf(!service.available)('PostgreSQL coordination stores against a li
   runContract({ describe, it }, 'postgres', electionContract, () => ({
     subject: { ...subject(), leaseDurationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
   }));
+  runContract({ describe, it }, 'postgres', registryContract, () => {
+    const { key, store: _leases, ...rest } = subject();
+    return {
+      subject: {
+        ...rest,
+        store: registryStore,
+        key: (name) => `svc-${key(name)}`,
+        ttlMs: 300,
+        expiryGraceMs: 40,
+      },
+    };
+  });
+
+  it('PostgresRegistryStore judges expiry by the server clock and prunes expired rows when listing', async () => {
+    const instance = { service: `prune-${run}`, id: 'gone', address: '10.0.0.9', status: 'passing' as const };
+    await registryStore.put(instance, 50);
+    await registryStore.put({ ...instance, id: 'kept' }, 60_000);
+    expect((await registryStore.list(instance.service)).map((i) => i.id)).toEqual(['gone', 'kept']);
+    await sleep(80);
+    expect(await registryStore.list(instance.service)).toEqual([{ ...instance, id: 'kept' }]);
+    const { rows } = await pool.query(`SELECT id FROM ${registryName} WHERE service = $1`, [
+      instance.service,
+    ]);
+    expect(rows).toEqual([{ id: 'kept' }]);
+    // An expired instance is not removed by remove(): it was already gone.
+    await registryStore.put({ ...instance, id: 'late' }, 20);
+    await sleep(40);
+    expect(await registryStore.remove(instance.service, 'late')).toBe(false);
+    expect(await registryStore.remove(instance.service, 'kept')).toBe(true);
+    expect(await registryStore.remove(instance.service, 'kept')).toBe(false);
+  });
+
+  it('PostgresRegistryStore names a bad table option', () => {
+    expect(invalidOptionField(() => new PostgresRegistryStore(pool, { table: 'x; DROP' }))).toBe('table');
+  });
 
   it('PostgresFencedTable accepts the current and newer tokens and refuses older ones in one statement', async () => {
     const table = new PostgresFencedTable<{ n: number }>(pool, { table: fencedName });
