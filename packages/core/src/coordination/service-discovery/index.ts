@@ -1,6 +1,7 @@
 export type { RegistryContractSubject } from './contract.js';
 export { registryContract } from './contract.js';
 export { isRegistrationLapsedError, RegistrationLapsedError } from './errors.js';
+export { type FeedEndpointsOptions, feedEndpoints, metadataWeight } from './feed-endpoints.js';
 export type { InMemoryRegistryStoreOptions } from './in-memory-registry-store.js';
 export { InMemoryRegistryStore } from './in-memory-registry-store.js';
 export type { InstanceStatus, RegistryStore, ServiceInstance } from './registry-store.js';
