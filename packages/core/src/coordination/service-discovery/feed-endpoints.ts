@@ -18,7 +18,16 @@ export interface FeedEndpointsOptions extends WatchOptions {
   readonly weightOf?: (instance: ServiceInstance) => number;
 }
 
-/** The default of {@link FeedEndpointsOptions.weightOf}: `metadata.weight` when it is a positive number, else 1. */
+/**
+ * The default of {@link FeedEndpointsOptions.weightOf}: `metadata.weight` when it is a positive
+ * number, else 1.
+ *
+ * @example
+ * ```ts
+ * import { metadataWeight } from '@keel/core/service-discovery';
+ * console.log(metadataWeight({ service: 'api', id: 'a', address: 'h', status: 'passing', metadata: { weight: '3' } })); // 3
+ * ```
+ */
 export function metadataWeight(instance: ServiceInstance): number {
   const weight = Number(instance.metadata?.weight);
   return Number.isFinite(weight) && weight > 0 ? weight : 1;
