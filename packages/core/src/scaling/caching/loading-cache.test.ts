@@ -296,6 +296,26 @@ describe('LoadingCache.getAll', () => {
     expect(cache.peek('c')).toBeUndefined();
   });
 
+  it('a get of a key whose batch waiters all left joins the batch if it still runs for other keys', async () => {
+    const clock = new VirtualClock();
+    const { calls, loader } = source(clock);
+    const { batches, signals, loadMany } = batchSource(clock);
+    const cache = new LoadingCache(loader, { loadMany, clock });
+    const leaving = new AbortController();
+    const first = cache.getAll(['a', 'b'], { signal: leaving.signal });
+    const staying = cache.getAll(['b']);
+    leaving.abort(new Error('left'));
+    await expect(first).rejects.toThrow('left');
+    // 'a' has no waiter now, but the request still runs for 'b': a get of 'a' rides along.
+    const late = cache.get('a');
+    await clock.advanceAsync(100);
+    expect(await late).toBe('a#1');
+    expect((await staying).get('b')).toBe('b#1');
+    expect(calls).toEqual([]);
+    expect(batches).toEqual([['a', 'b']]);
+    expect(signals[0]!.aborted).toBe(false);
+  });
+
   it('rejects when the batch fails, caches nothing, and tries again next time', async () => {
     const clock = new VirtualClock();
     const { loader } = source(clock);

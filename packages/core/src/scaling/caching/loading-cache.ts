@@ -185,6 +185,12 @@ export class LoadingCache<K, V> {
   private readonly cache: Cache<K, Loaded<V>>;
   /** Loads in flight; a key's share of a `loadMany` batch settles {@link ABSENT} when it was left out. */
   private readonly flights = new Singleflight<K, V | typeof ABSENT>();
+  /**
+   * Keys a running `loadMany` batch is still fetching, with the way to wait for a key's share:
+   * a read that finds no flight for such a key (its first waiters left) joins the batch instead of
+   * loading the key a second time.
+   */
+  private readonly batched = new Map<K, (flight: AbortSignal) => Promise<V | typeof ABSENT>>();
   /** Marks each load in flight; a write or delete meanwhile unmarks it so its result is not stored. */
   private readonly loading = new Map<K, object>();
   private readonly clock: Clock;
@@ -278,7 +284,7 @@ export class LoadingCache<K, V> {
     let value: V | typeof ABSENT;
     do {
       // A getAll batch joined here may leave this key out; a get then asks the loader itself.
-      value = await this.flights.do(key, (signal) => this.load(key, signal, undefined), options?.signal);
+      value = await this.flights.do(key, (signal) => this.shareOrLoad(key, signal), options?.signal);
     } while (value === ABSENT);
     return { value, outcome: 'loaded' };
   }
@@ -315,8 +321,8 @@ export class LoadingCache<K, V> {
         if (now >= entry.freshUntil || now >= entry.refreshAt || this.shouldRefreshEarly(entry, now))
           this.refreshInBackground(key, entry.value);
         found.set(key, entry.value);
-      } else if (this.flights.has(key) || this.loadMany === undefined) {
-        pending.push([key, this.flights.do(key, (flight) => this.load(key, flight, undefined), signal)]);
+      } else if (this.flights.has(key) || this.batched.has(key) || this.loadMany === undefined) {
+        pending.push([key, this.flights.do(key, (flight) => this.shareOrLoad(key, flight), signal)]);
       } else {
         toLoad.push(key);
       }
@@ -343,6 +349,7 @@ export class LoadingCache<K, V> {
     if (this.writer !== undefined) await this.writer(key, value, { signal: options?.signal });
     this.loading.delete(key);
     this.flights.forget(key);
+    this.batched.delete(key);
     this.store(key, value, 0);
   }
 
@@ -350,6 +357,7 @@ export class LoadingCache<K, V> {
   delete(key: K): boolean {
     this.loading.delete(key);
     this.flights.forget(key);
+    this.batched.delete(key);
     return this.cache.delete(key);
   }
 
@@ -357,6 +365,7 @@ export class LoadingCache<K, V> {
   refresh(key: K, options?: { readonly signal?: AbortSignal }): Promise<V> {
     const stale = this.cache.peek(key)?.value;
     this.flights.forget(key);
+    this.batched.delete(key);
     return this.flights.do(key, (signal) => this.load(key, signal, stale), options?.signal) as Promise<V>;
   }
 
@@ -387,7 +396,8 @@ export class LoadingCache<K, V> {
     signal: AbortSignal | undefined,
   ): [K, Promise<V | typeof ABSENT>][] {
     const controller = new AbortController();
-    let live = keys.length;
+    // Flights waiting on the batch; when the last one is abandoned the request is aborted.
+    let live = 0;
     const tokens = new Map<K, object>();
     for (const key of keys) {
       const token = {};
@@ -407,21 +417,37 @@ export class LoadingCache<K, V> {
         for (const [key, token] of tokens) if (this.loading.get(key) === token) this.loading.delete(key);
       }
     })();
+    const shares = new Map<K, (flight: AbortSignal) => Promise<V | typeof ABSENT>>();
+    const release = (): void => {
+      for (const [key, share] of shares) if (this.batched.get(key) === share) this.batched.delete(key);
+    };
     // Settled here too, so that a batch every caller abandoned does not surface as unhandled.
-    batch.catch(() => {});
-    return keys.map((key) => [
-      key,
-      this.flights.do(
-        key,
-        (flight) => {
-          flight.addEventListener('abort', () => {
-            if (--live === 0) controller.abort(flight.reason);
-          });
-          return batch.then((values) => (values.has(key) ? (values.get(key) as V) : (ABSENT as never)));
-        },
-        signal,
-      ),
-    ]);
+    batch.then(release, release);
+    for (const key of keys) {
+      const share = (flight: AbortSignal): Promise<V | typeof ABSENT> => {
+        live++;
+        flight.addEventListener(
+          'abort',
+          () => {
+            if (--live > 0) return;
+            // Nobody waits any more: stop the request, and let later reads load for themselves.
+            release();
+            controller.abort(flight.reason);
+          },
+          { once: true },
+        );
+        return batch.then((values) => (values.has(key) ? (values.get(key) as V) : ABSENT));
+      };
+      shares.set(key, share);
+      this.batched.set(key, share);
+    }
+    return keys.map((key) => [key, this.flights.do(key, shares.get(key)!, signal)]);
+  }
+
+  /** A key's share of the batch still fetching it, or else a load of its own. */
+  private shareOrLoad(key: K, signal: AbortSignal): Promise<V | typeof ABSENT> {
+    const share = this.batched.get(key);
+    return share !== undefined ? share(signal) : this.load(key, signal, undefined);
   }
 
   private async load(key: K, signal: AbortSignal, staleValue: V | undefined): Promise<V> {
