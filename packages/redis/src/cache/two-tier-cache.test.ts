@@ -164,6 +164,23 @@ describe.skipIf(!service.available).each(['default', 'broadcast'] as const)(
       expect((await cache.getAll(['d'])).get('d')).toBe('D2');
     });
 
+    it('a get of a key whose getAll waiters left takes the pending MGET reply instead of sending a GET', async () => {
+      const cache = await open<string>();
+      await other.set(`${prefix}p`, JSON.stringify('P'));
+      const get = vi.spyOn(data, 'get');
+      try {
+        const leaving = new AbortController();
+        const all = cache.getAll(['p'], { signal: leaving.signal });
+        leaving.abort(new Error('left'));
+        const late = cache.get('p');
+        await expect(all).rejects.toThrow('left');
+        expect(await late).toBe('P');
+        expect(get).not.toHaveBeenCalled();
+      } finally {
+        get.mockRestore();
+      }
+    });
+
     it('getAll names a non-iterable argument and a key that is not a string', async () => {
       const cache = await open<string>();
       await expect(cache.getAll(5 as never)).rejects.toSatisfy(isInvalidOptionError);

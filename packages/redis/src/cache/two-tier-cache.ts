@@ -190,6 +190,12 @@ export class TwoTierCache<V> {
   private readonly flights = new Singleflight<string, V | undefined>();
   /** Reads in flight; an invalidation of the key removes its token so the result is not kept. */
   private readonly reading = new Map<string, object>();
+  /**
+   * Keys of an `MGET` still on its way, with how to take a key's reply from it: a read that finds
+   * no flight for such a key (its first waiters left) takes that reply instead of sending a `GET`.
+   * A write, an invalidation or a flush drops the key, since the reply may predate it.
+   */
+  private readonly pendingReplies = new Map<string, () => Promise<string | null>>();
   private readonly l1Ttl: number;
   private readonly ttl: number;
   private readonly prefix: string;
@@ -411,7 +417,11 @@ export class TwoTierCache<V> {
       const cached = this.l1.get(key);
       if (cached !== undefined) return cached;
     }
-    return this.flights.do(key, (signal) => this.readThrough(key, signal), options?.signal);
+    return this.flights.do(
+      key,
+      (signal) => this.readThrough(key, signal, this.pendingReplies.get(key)),
+      options?.signal,
+    );
   }
 
   /**
@@ -446,17 +456,31 @@ export class TwoTierCache<V> {
           continue;
         }
       }
-      if (this.flights.has(key))
-        waits.push([key, this.flights.do(key, (flight) => this.readThrough(key, flight), signal)]);
+      if (this.flights.has(key) || this.pendingReplies.has(key))
+        waits.push([
+          key,
+          this.flights.do(
+            key,
+            (flight) => this.readThrough(key, flight, this.pendingReplies.get(key)),
+            signal,
+          ),
+        ]);
       else batch.push(key);
     }
     if (batch.length > 0) {
       const replies = this.redis.mget(...batch.map((key) => this.prefix + key));
-      // Observed by every key's flight; caught here too in case every caller has left.
-      replies.catch(() => undefined);
+      const fetches = batch.map((_, index) => () => replies.then((texts) => texts[index] ?? null));
       batch.forEach((key, index) => {
-        const read = (flight: AbortSignal) =>
-          this.readThrough(key, flight, () => replies.then((texts) => texts[index] ?? null));
+        this.pendingReplies.set(key, fetches[index]!);
+      });
+      const settle = (): void =>
+        batch.forEach((key, index) => {
+          if (this.pendingReplies.get(key) === fetches[index]) this.pendingReplies.delete(key);
+        });
+      // Observed by every key's flight; settled here too in case every caller has left.
+      replies.then(settle, settle);
+      batch.forEach((key, index) => {
+        const read = (flight: AbortSignal) => this.readThrough(key, flight, fetches[index]);
         waits.push([key, this.flights.do(key, read, signal)]);
       });
     }
@@ -555,6 +579,7 @@ export class TwoTierCache<V> {
 
   private forgetLocally(key: string): void {
     this.reading.delete(key);
+    this.pendingReplies.delete(key);
     this.flights.forget(key);
     this.l1.delete(key);
   }
@@ -614,6 +639,7 @@ export class TwoTierCache<V> {
       if (!redisKey.startsWith(this.prefix)) continue;
       const key = redisKey.slice(this.prefix.length);
       this.reading.delete(key);
+      this.pendingReplies.delete(key);
       this.l1.delete(key);
       keys.push(key);
     }
@@ -625,6 +651,7 @@ export class TwoTierCache<V> {
     this.epoch++;
     this.flushCount++;
     this.reading.clear();
+    this.pendingReplies.clear();
     this.l1.clear();
     if (this.invalidations.hasListeners) this.invalidations.emit({ keys: 'all' });
   }
