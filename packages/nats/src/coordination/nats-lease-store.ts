@@ -129,9 +129,9 @@ export class NatsLeaseStore implements LeaseStore {
   }
 }
 
-/** NATS KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is escaped as `_xx`. */
+/** NATS KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is escaped as `_` and four hex digits (fixed width: no two keys collide). */
 function encodeKey(key: string): string {
-  return key.replace(/[^-/=.a-zA-Z0-9]|_/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return key.replace(/[^-/=.a-zA-Z0-9]|_/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function revisionKey(natsKey: string, owner: string): string {
