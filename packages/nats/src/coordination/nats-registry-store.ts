@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '@keel/core/clock';
 import { InvalidOptionError } from '@keel/core/errors';
 import { check, checkKnownKeys } from '@keel/core/options';
 import type { RegistryStore, ServiceInstance } from '@keel/core/service-discovery';
-import { jetstream } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -61,6 +61,8 @@ interface Registration {
 export class NatsRegistryStore implements RegistryStore {
   private constructor(
     private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    private readonly bucket: string,
     /** The bucket's `max_age`: the longest TTL a registration may have. */
     readonly ttlMs: number,
     private readonly clock: Clock,
@@ -75,7 +77,7 @@ export class NatsRegistryStore implements RegistryStore {
     });
     const clock = check.object<Clock>('clock', options.clock) ?? systemClock;
     const kv = await new Kvm(jetstream(nc)).create(bucket, { ttl: ttlMs, history: 1 });
-    return new NatsRegistryStore(kv, ttlMs, clock);
+    return new NatsRegistryStore(kv, await jetstreamManager(nc), bucket, ttlMs, clock);
   }
 
   async put(instance: ServiceInstance, ttlMs: number): Promise<void> {
@@ -98,10 +100,14 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   async list(service: string): Promise<ServiceInstance[]> {
-    // A heartbeat landing while the keys are read can report its key twice.
-    const keys = new Set<string>();
-    for await (const key of await this.kv.keys(`${encodeToken(service)}.>`)) keys.add(key);
-    const entries = await Promise.all([...keys].map((key) => this.kv.get(key)));
+    // The stream's subject list, in one request: a key iterator (an ordered consumer) can wait
+    // forever for messages that max_age removed while it was reading.
+    const prefix = `$KV.${this.bucket}.`;
+    const info = await this.jsm.streams.info(`KV_${this.bucket}`, {
+      subjects_filter: `${prefix}${encodeToken(service)}.>`,
+    });
+    const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+    const entries = await Promise.all(keys.map((key) => this.kv.get(key)));
     const found: ServiceInstance[] = [];
     for (const entry of entries) {
       const instance = entry === null ? undefined : this.live(entry);
