@@ -393,8 +393,11 @@ export class Cache<K, V> {
       if (this.index.size >= this.maxEntries && !this.weighted) {
         slot = this.policy.evict(1);
         leaverRejected = this.policy.lastWasRejection;
+        // Unindexed by hand: the newcomer overwrites the leaver's cells just below.
         leaverKey = this.cells[slot << 1] as K;
-        leaverValue = this.unindex(slot);
+        leaverValue = this.cells[(slot << 1) + 1] as V;
+        this.index.delete(leaverKey);
+        if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
         if (leaverRejected) this.rejections++;
         else this.evictions++;
       } else {
@@ -420,7 +423,9 @@ export class Cache<K, V> {
           reason: leaverRejected ? 'rejected' : 'evicted',
         });
     }
-    if (this.index.size > this.maxEntries || this.totalWeight > this.maxSize) this.evictOverflow();
+    // Bounded by entries alone, a set never overflows: a newcomer to a full cache took a leaver's slot.
+    if (this.weighted && (this.index.size > this.maxEntries || this.totalWeight > this.maxSize))
+      this.evictOverflow();
     return this;
   }
 
