@@ -447,8 +447,11 @@ export class TwoTierCache<V> {
     const found = new Map<string, V>();
     const waits: [string, Promise<V | undefined>][] = [];
     const batch: string[] = [];
-    for (const key of new Set(keys)) {
+    const distinct = new Set(keys);
+    // Checked before any read starts, so that a bad key leaves no read behind unawaited.
+    for (const key of distinct)
       if (typeof key !== 'string') throw new InvalidOptionError('getAll.keys', key, 'string keys');
+    for (const key of distinct) {
       if (this.currentState === 'tracking') {
         const cached = this.l1.get(key);
         if (cached !== undefined) {
