@@ -148,7 +148,8 @@ class WTinyLfuPolicy implements EvictionPolicy {
   onHits(slots: Int32Array, count: number): void {
     // Touch every key's node and sketch block first: the loads are independent, so their cache
     // misses overlap instead of being paid one after another by the updates below.
-    this.sketch.prefetch(this.links.nodes, NODE_SHIFT, HASH, slots, count);
+    // A handful of reads (a write after an update or two) gains nothing from it.
+    if (count > 4) this.sketch.prefetch(this.links.nodes, NODE_SHIFT, HASH, slots, count);
     for (let i = 0; i < count; i++) this.access(slots[i]!);
     this.hitsInSample += count;
   }
