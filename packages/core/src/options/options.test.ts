@@ -11,6 +11,8 @@ describe('option validation', () => {
     expect(check.integer('n', Number.POSITIVE_INFINITY, 1, { allowInfinity: true })).toBe(
       Number.POSITIVE_INFINITY,
     );
+    const keys = new Set(['a']);
+    expect(check.iterable('keys', keys)).toBe(keys);
   });
 
   it.each([
@@ -32,6 +34,7 @@ describe('option validation', () => {
     ['string', () => check.string('name', ''), 'name', ''],
     ['object', () => check.object('opts', [1]), 'opts', [1]],
     ['signal', () => check.signal('signal', {}), 'signal', {}],
+    ['iterable', () => check.iterable('keys', 5), 'keys', 5],
   ])('rejects a bad %s with a typed error naming the field', (_, run, field, value) => {
     try {
       run();

@@ -76,6 +76,16 @@ export const check = {
       throw new InvalidOptionError(field, value, 'an object');
     return value as T;
   },
+  /** Anything iterable: an array, a Set, a Map, a generator. */
+  iterable<T>(field: string, value: unknown, expected = 'an iterable'): Iterable<T> {
+    if (
+      value === null ||
+      value === undefined ||
+      typeof (value as Iterable<T>)[Symbol.iterator] !== 'function'
+    )
+      throw new InvalidOptionError(field, value, expected);
+    return value as Iterable<T>;
+  },
   /** An AbortSignal, or undefined. */
   signal(field: string, value: unknown): AbortSignal | undefined {
     if (value === undefined) return undefined;

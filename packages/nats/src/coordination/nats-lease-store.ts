@@ -4,6 +4,7 @@ import { check, checkKnownKeys } from '@keel/core/options';
 import { jetstream } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { escapeKvKey } from './kv-key.js';
 
 /**
  * Options of {@link NatsLeaseStore.open}.
@@ -75,7 +76,7 @@ export class NatsLeaseStore implements LeaseStore {
   async tryAcquire(key: string, owner: string, ttlMs: number): Promise<bigint | undefined> {
     if (ttlMs > this.ttlMs)
       throw new InvalidOptionError('ttlMs', ttlMs, `at most the bucket's max_age (${this.ttlMs} ms)`);
-    const natsKey = encodeKey(key);
+    const natsKey = escapeKvKey(key);
     let revision: number;
     try {
       // The token is this create's sequence; it is written into the value by the next update.
@@ -91,7 +92,7 @@ export class NatsLeaseStore implements LeaseStore {
   async extend(key: string, owner: string, ttlMs: number): Promise<boolean> {
     if (ttlMs > this.ttlMs)
       throw new InvalidOptionError('ttlMs', ttlMs, `at most the bucket's max_age (${this.ttlMs} ms)`);
-    const natsKey = encodeKey(key);
+    const natsKey = escapeKvKey(key);
     const last = this.revisions.get(revisionKey(natsKey, owner));
     if (last === undefined) return false;
     const entry = await this.kv.get(natsKey);
@@ -108,7 +109,7 @@ export class NatsLeaseStore implements LeaseStore {
   }
 
   async release(key: string, owner: string): Promise<boolean> {
-    const natsKey = encodeKey(key);
+    const natsKey = escapeKvKey(key);
     const last = this.revisions.get(revisionKey(natsKey, owner));
     this.revisions.delete(revisionKey(natsKey, owner));
     if (last === undefined) return false;
@@ -122,16 +123,11 @@ export class NatsLeaseStore implements LeaseStore {
   }
 
   async holder(key: string): Promise<LeaseHolder | undefined> {
-    const entry = await this.kv.get(encodeKey(key));
+    const entry = await this.kv.get(escapeKvKey(key));
     if (entry?.operation !== 'PUT') return undefined;
     const value = entry.json<LeaseValue>();
     return { owner: value.owner, token: BigInt(value.token || entry.revision) };
   }
-}
-
-/** NATS KV keys allow `[-/_=.a-zA-Z0-9]`; anything else is escaped as `_` and four hex digits (fixed width: no two keys collide). */
-function encodeKey(key: string): string {
-  return key.replace(/[^-/=.a-zA-Z0-9]|_/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function revisionKey(natsKey: string, owner: string): string {

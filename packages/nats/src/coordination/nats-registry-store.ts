@@ -5,6 +5,7 @@ import type { RegistryStore, ServiceInstance } from '@keel/core/service-discover
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { escapeKvToken } from './kv-key.js';
 
 /**
  * Options of {@link NatsRegistryStore.open}.
@@ -104,7 +105,7 @@ export class NatsRegistryStore implements RegistryStore {
     // forever for messages that max_age removed while it was reading.
     const prefix = `$KV.${this.bucket}.`;
     const info = await this.jsm.streams.info(`KV_${this.bucket}`, {
-      subjects_filter: `${prefix}${encodeToken(service)}.>`,
+      subjects_filter: `${prefix}${escapeKvToken(service)}.>`,
     });
     const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
     const entries = await Promise.all(keys.map((key) => this.kv.get(key)));
@@ -126,11 +127,6 @@ export class NatsRegistryStore implements RegistryStore {
   }
 }
 
-/** One subject token: NATS KV keys allow `[-/_=a-zA-Z0-9]` between dots; anything else is `_` and four hex digits. */
-function encodeToken(text: string): string {
-  return text.replace(/[^-/=a-zA-Z0-9]|_/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function keyOf(service: string, id: string): string {
-  return `${encodeToken(service)}.${encodeToken(id)}`;
+  return `${escapeKvToken(service)}.${escapeKvToken(id)}`;
 }

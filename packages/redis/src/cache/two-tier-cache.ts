@@ -441,13 +441,11 @@ export class TwoTierCache<V> {
    * ```
    */
   async getAll(keys: Iterable<string>, options?: { readonly signal?: AbortSignal }): Promise<Map<string, V>> {
-    if (keys === null || typeof (keys as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
-      throw new InvalidOptionError('getAll.keys', keys, 'an iterable of string keys');
+    const distinct = new Set(check.iterable<string>('getAll.keys', keys, 'an iterable of string keys'));
     const signal = options?.signal;
     const found = new Map<string, V>();
     const waits: [string, Promise<V | undefined>][] = [];
     const batch: string[] = [];
-    const distinct = new Set(keys);
     // Checked before any read starts, so that a bad key leaves no read behind unawaited.
     for (const key of distinct)
       if (typeof key !== 'string') throw new InvalidOptionError('getAll.keys', key, 'string keys');

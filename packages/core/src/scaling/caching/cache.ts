@@ -251,6 +251,11 @@ export class Cache<K, V> {
     this.usesHashes = policy.usesHashes;
     this.policyName = policy.name;
     for (let slot = 0; slot < FIRST_SLOT; slot++) this.cells.push(undefined, undefined);
+    if (this.idleTtl !== Number.POSITIVE_INFINITY) {
+      // Sliding expiry gives every slot a deadline, and keeps its write deadline beside it.
+      this.expiries = new Float64Array(0);
+      this.writeExpiries = new Float64Array(0);
+    }
     this.growSlots(Math.min(this.slotLimit(), 64));
   }
 
@@ -393,11 +398,8 @@ export class Cache<K, V> {
       if (this.index.size >= this.maxEntries && !this.weighted) {
         slot = this.policy.evict(1);
         leaverRejected = this.policy.lastWasRejection;
-        // Unindexed by hand: the newcomer overwrites the leaver's cells just below.
         leaverKey = this.cells[slot << 1] as K;
-        leaverValue = this.cells[(slot << 1) + 1] as V;
-        this.index.delete(leaverKey);
-        if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
+        leaverValue = this.unindex(slot);
         if (leaverRejected) this.rejections++;
         else this.evictions++;
       } else {
@@ -543,20 +545,22 @@ export class Cache<K, V> {
   /** Frees `slot` on the cache's side (the policy has already let go) and returns its value. */
   private release(slot: number): V {
     const value = this.unindex(slot);
+    // Emptied so that a free slot holds on to nothing.
+    this.cells[slot << 1] = undefined;
+    this.cells[(slot << 1) + 1] = undefined;
     this.freeSlots.push(slot);
     return value;
   }
 
-  /** Like {@link Cache.release} but keeps the slot for the caller to fill at once. */
+  /**
+   * Like {@link Cache.release} but keeps the slot, and its cells, for the caller to overwrite at
+   * once with a newcomer.
+   */
   private unindex(slot: number): V {
-    const cells = this.cells;
     const at = slot << 1;
-    const value = cells[at + 1] as V;
-    this.index.delete(cells[at] as K);
-    cells[at] = undefined;
-    cells[at + 1] = undefined;
+    this.index.delete(this.cells[at] as K);
     if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
-    return value;
+    return this.cells[at + 1] as V;
   }
 
   private allocate(): number {
@@ -589,16 +593,12 @@ export class Cache<K, V> {
   }
 
   private setExpiry(slot: number, ttl: number): void {
-    if (this.idleTtl !== Number.POSITIVE_INFINITY) {
-      // Sliding expiry: every slot has a deadline; the write deadline is kept beside it.
-      if (this.expiries === undefined || this.writeExpiries === undefined) {
-        this.expiries ??= grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
-        this.writeExpiries = grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
-      }
+    const writeExpiries = this.writeExpiries;
+    if (writeExpiries !== undefined) {
+      // Sliding expiry (both arrays exist from the start).
       const now = this.clock.now();
-      const writeExpiry = now + ttl;
-      this.writeExpiries[slot] = writeExpiry;
-      this.expiries[slot] = Math.min(writeExpiry, now + this.idleTtl);
+      writeExpiries[slot] = now + ttl;
+      this.expiries![slot] = now + Math.min(ttl, this.idleTtl);
       return;
     }
     if (ttl === Number.POSITIVE_INFINITY) {

@@ -17,7 +17,6 @@ export interface LoadContext<V> {
 /** Loads the value of a key from the source of truth. */
 export type Loader<K, V> = (key: K, context: LoadContext<V>) => V | PromiseLike<V>;
 
-/** Writes a value to the source of truth before the cache takes it (write-through). */
 /**
  * Loads many keys in one request (a SQL `IN`, a multi-get): returns the values it found, as a
  * `Map` or `[key, value]` pairs. A key it leaves out is not cached and is absent from
@@ -38,6 +37,7 @@ export type BatchLoader<K, V> = (
   | ReadonlyMap<K, V>
   | Iterable<readonly [K, V]>;
 
+/** Writes a value to the source of truth before the cache takes it (write-through). */
 export type Writer<K, V> = (
   key: K,
   value: V,
@@ -165,22 +165,6 @@ interface Loaded<V> {
  * console.log(await prices.get('sku-1'));
  * ```
  */
-/** What `loadMany` answered, as a Map; anything but a Map or `[key, value]` pairs is refused by name. */
-function answerAsMap<K, V>(answer: unknown): ReadonlyMap<K, V> {
-  if (answer instanceof Map) return answer as ReadonlyMap<K, V>;
-  const iterable =
-    answer !== null &&
-    typeof answer === 'object' &&
-    typeof (answer as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
-  const pairs = iterable ? [...(answer as Iterable<unknown>)] : undefined;
-  if (pairs === undefined || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2))
-    throw new InvalidOptionError('loadMany', answer, 'a Map, or [key, value] pairs, as its answer');
-  return new Map(pairs as [K, V][]);
-}
-
-/** Marks a key that `loadMany` did not return. */
-const ABSENT: unique symbol = Symbol('absent');
-
 export class LoadingCache<K, V> {
   private readonly cache: Cache<K, Loaded<V>>;
   /** Loads in flight; a key's share of a `loadMany` batch settles {@link ABSENT} when it was left out. */
@@ -271,16 +255,7 @@ export class LoadingCache<K, V> {
     options?: { readonly signal?: AbortSignal },
   ): Promise<{ value: V; outcome: ReadOutcome }> {
     const entry = this.cache.get(key);
-    if (entry !== undefined) {
-      const now = this.clock.now();
-      if (now < entry.freshUntil) {
-        if (now >= entry.refreshAt || this.shouldRefreshEarly(entry, now))
-          this.refreshInBackground(key, entry.value);
-        return { value: entry.value, outcome: 'fresh' };
-      }
-      this.refreshInBackground(key, entry.value);
-      return { value: entry.value, outcome: 'stale' };
-    }
+    if (entry !== undefined) return { value: entry.value, outcome: this.serveCached(key, entry) };
     let value: V | typeof ABSENT;
     do {
       // A getAll batch joined here may leave this key out; a get then asks the loader itself.
@@ -308,18 +283,15 @@ export class LoadingCache<K, V> {
    * ```
    */
   async getAll(keys: Iterable<K>, options?: { readonly signal?: AbortSignal }): Promise<Map<K, V>> {
-    if (keys === null || typeof (keys as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function')
-      throw new InvalidOptionError('getAll.keys', keys, 'an iterable of keys');
+    const distinct = new Set(check.iterable<K>('getAll.keys', keys, 'an iterable of keys'));
     const signal = options?.signal;
     const found = new Map<K, V>();
     const pending: [K, Promise<V | typeof ABSENT>][] = [];
     const toLoad: K[] = [];
-    for (const key of new Set(keys)) {
+    for (const key of distinct) {
       const entry = this.cache.get(key);
       if (entry !== undefined) {
-        const now = this.clock.now();
-        if (now >= entry.freshUntil || now >= entry.refreshAt || this.shouldRefreshEarly(entry, now))
-          this.refreshInBackground(key, entry.value);
+        this.serveCached(key, entry);
         found.set(key, entry.value);
       } else if (this.flights.has(key) || this.batched.has(key) || this.loadMany === undefined) {
         pending.push([key, this.flights.do(key, (flight) => this.shareOrLoad(key, flight), signal)]);
@@ -373,6 +345,18 @@ export class LoadingCache<K, V> {
   clear(): void {
     this.loading.clear();
     this.cache.clear();
+  }
+
+  /** Whether a cached entry is fresh or stale, starting the background refresh it calls for. */
+  private serveCached(key: K, entry: Loaded<V>): 'fresh' | 'stale' {
+    const now = this.clock.now();
+    if (now < entry.freshUntil) {
+      if (now >= entry.refreshAt || this.shouldRefreshEarly(entry, now))
+        this.refreshInBackground(key, entry.value);
+      return 'fresh';
+    }
+    this.refreshInBackground(key, entry.value);
+    return 'stale';
   }
 
   private shouldRefreshEarly(entry: Loaded<V>, now: number): boolean {
@@ -473,3 +457,16 @@ export class LoadingCache<K, V> {
     this.cache.set(key, { value, freshUntil, refreshAt, delta }, { ttl: ttl + this.staleWindow });
   }
 }
+
+/** What `loadMany` answered, as a Map; anything but a Map or `[key, value]` pairs is refused by name. */
+function answerAsMap<K, V>(answer: unknown): ReadonlyMap<K, V> {
+  if (answer instanceof Map) return answer as ReadonlyMap<K, V>;
+  const expected = 'a Map, or [key, value] pairs, as its answer';
+  const pairs = [...check.iterable<unknown>('loadMany', answer, expected)];
+  if (!pairs.every((pair) => Array.isArray(pair) && pair.length === 2))
+    throw new InvalidOptionError('loadMany', answer, expected);
+  return new Map(pairs as [K, V][]);
+}
+
+/** Marks a key that `loadMany` did not return. */
+const ABSENT: unique symbol = Symbol('absent');
