@@ -21,6 +21,24 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 20 }) }),
 );
 
+type CacheKey = number | string;
+/**
+ * Keys of every kind the index treats apart: 32-bit integers and short strings (its own table),
+ * long strings and fractional numbers (its Map).
+ */
+function keyOf(n: number): CacheKey {
+  switch (n % 4) {
+    case 0:
+      return n;
+    case 1:
+      return `k${n}`;
+    case 2:
+      return `a-cache-key-longer-than-the-table-takes-${n}`;
+    default:
+      return n + 0.5;
+  }
+}
+
 describe('Cache properties', () => {
   it('never exceeds its bounds, and a read returns the last value set unless it was removed', () => {
     fc.assert(
@@ -32,7 +50,7 @@ describe('Cache properties', () => {
         fc.array(operation, { maxLength: 300 }),
         (policyName, bound, sized, idleTtl, operations) => {
           const clock = new VirtualClock();
-          const cache = new Cache<number, { key: number; size: number; version: number }>({
+          const cache = new Cache<CacheKey, { key: CacheKey; size: number; version: number }>({
             // Sized caches are bounded by entries too, so both bounds are exercised together.
             ...(sized
               ? { maxSize: bound * 4, sizeOf: (value) => value.size, maxEntries: bound * 2 }
@@ -43,41 +61,42 @@ describe('Cache properties', () => {
             random: new SeededRandom(1),
           });
           // When each key must be gone by: its write deadline, or idleTtl after its last read or write.
-          const writeDeadline = new Map<number, number>();
-          const lastTouch = new Map<number, number>();
-          const deadline = (key: number): number =>
+          const writeDeadline = new Map<CacheKey, number>();
+          const lastTouch = new Map<CacheKey, number>();
+          const deadline = (key: CacheKey): number =>
             Math.min(
               writeDeadline.get(key)!,
               (lastTouch.get(key) ?? 0) + (idleTtl ?? Number.POSITIVE_INFINITY),
             );
           // The model: the value each key should hold, unless the cache reported its removal.
-          const model = new Map<number, { key: number; size: number; version: number }>();
-          const expiredKeys: number[] = [];
+          const model = new Map<CacheKey, { key: CacheKey; size: number; version: number }>();
+          const expiredKeys: CacheKey[] = [];
           cache.onRemoved(({ key, value, reason }) => {
             if (reason === 'expired') expiredKeys.push(key);
             if (reason !== 'replaced' && model.get(key) === value) model.delete(key);
           });
           let version = 0;
           for (const step of operations) {
+            const key = 'key' in step ? keyOf(step.key) : 0;
             if (step.op === 'set') {
-              const value = { key: step.key, size: step.size, version: version++ };
-              model.set(step.key, value);
-              cache.set(step.key, value, step.ttl === null ? undefined : { ttl: step.ttl });
-              writeDeadline.set(step.key, clock.now() + (step.ttl ?? Number.POSITIVE_INFINITY));
-              lastTouch.set(step.key, clock.now());
+              const value = { key: key, size: step.size, version: version++ };
+              model.set(key, value);
+              cache.set(key, value, step.ttl === null ? undefined : { ttl: step.ttl });
+              writeDeadline.set(key, clock.now() + (step.ttl ?? Number.POSITIVE_INFINITY));
+              lastTouch.set(key, clock.now());
             } else if (step.op === 'get') {
-              const due = writeDeadline.has(step.key) ? deadline(step.key) : Number.POSITIVE_INFINITY;
-              const got = cache.get(step.key);
-              expect(got).toBe(model.get(step.key));
+              const due = writeDeadline.has(key) ? deadline(key) : Number.POSITIVE_INFINITY;
+              const got = cache.get(key);
+              expect(got).toBe(model.get(key));
               // Never served at or past its deadline; a read before it slides the idle deadline.
               if (clock.now() >= due) expect(got).toBeUndefined();
               // ...and never expired before it.
-              if (clock.now() < due) expect(expiredKeys).not.toContain(step.key);
+              if (clock.now() < due) expect(expiredKeys).not.toContain(key);
               expiredKeys.length = 0;
-              if (got !== undefined) lastTouch.set(step.key, clock.now());
+              if (got !== undefined) lastTouch.set(key, clock.now());
             } else if (step.op === 'delete') {
-              cache.delete(step.key);
-              model.delete(step.key);
+              cache.delete(key);
+              model.delete(key);
             } else {
               clock.advance(step.ms);
             }

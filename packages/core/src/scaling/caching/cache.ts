@@ -4,6 +4,7 @@ import { type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import { type Random, systemRandom } from '../../random/index.js';
 import { hashCacheKey, mix32 } from './hash.js';
+import { KeyIndex } from './key-index.js';
 import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
 import { wTinyLfu } from './policies/w-tinylfu.js';
 
@@ -133,10 +134,13 @@ export interface CacheStats {
  * A bounded in-process cache with a pluggable eviction policy (W-TinyLFU by default), entry
  * count and size bounds, TTLs with jitter, statistics and removal events.
  *
- * Entries live in arrays addressed by slot numbers; a Map finds a key's slot and the policy keeps
- * its lists in typed arrays, so reads and writes allocate nothing. Reads are buffered and applied
- * to the policy at the next write or miss (see `readBufferSize`), which keeps a hit to a Map
- * lookup and an array write. TTLs are checked lazily on read
+ * Entries live in arrays addressed by slot numbers, and the policy keeps its lists in typed
+ * arrays, so reads and writes allocate nothing. Short strings and 32-bit integers find their slot
+ * in an open-addressed table keyed by the hash the policy needs anyway (other keys in a Map): an
+ * insert into a full cache never reads the leaver's key, and a flood of colliding keys makes the
+ * table hand everything to the Map. Keys compare as in a Map (SameValueZero). Reads are buffered
+ * and applied to the policy at the next write or miss (see `readBufferSize`), which keeps a hit to
+ * one lookup and an array write. TTLs are checked lazily on read
  * (`purgeExpired` sweeps); the clock is read only for entries that have one. `undefined` is not a
  * storable value: setting it deletes the key.
  *
@@ -149,9 +153,9 @@ export interface CacheStats {
  * ```
  */
 export class Cache<K, V> {
-  private readonly index = new Map<K, number>();
   /** Each slot's key at `slot * 2` and value at `slot * 2 + 1`: one cache line holds both. */
   private readonly cells: unknown[] = [];
+  private readonly index = new KeyIndex<K>(this.cells);
   /** When each slot expires: its write deadline, or sooner when idle expiry applies. */
   private expiries: Float64Array | undefined;
   /** Each slot's write deadline (`ttl`), kept apart only when `idleTtl` slides `expiries`. */
@@ -167,10 +171,13 @@ export class Cache<K, V> {
   private readonly readBufferLength: number;
   private readCount = 0;
   /**
-   * The key of the last miss, known to be absent until the next insert (then {@link NO_KEY}), and
-   * its hash: the read-through `set` that usually follows needs neither an index lookup nor a hash.
+   * The key of the last miss, known to be absent until the next insert, and its hash: the
+   * read-through `set` that usually follows needs neither an index lookup nor a hash. A flag says
+   * whether one is remembered, so that keys are only ever compared with keys (a comparison with
+   * a marker of another type would cost a generic equality call on every set).
    */
-  private lastMissKey: K | typeof NO_KEY = NO_KEY;
+  private hasLastMiss = false;
+  private lastMissKey: K | undefined;
   private lastMissHash = 0;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -271,19 +278,22 @@ export class Cache<K, V> {
 
   /** Reads `key`, counting a hit or a miss and telling the policy; expired entries are removed. */
   get(key: K): V | undefined {
-    const slot = this.index.get(key);
-    if (slot !== undefined) {
+    const index = this.index;
+    const slot = index.find(key);
+    if (slot !== -1) {
       const expiries = this.expiries;
       if (expiries !== undefined) {
         const expiresAt = expiries[slot]!;
         if (expiresAt !== Number.POSITIVE_INFINITY) {
           const now = this.clock.now();
           if (expiresAt <= now) {
+            // Taken before a removal listener can run a lookup of its own.
+            const hash = this.hashFor(key, index.hashed, index.hash);
             this.drainReads();
             this.expire(slot);
             this.misses++;
             // Not remembered as absent: a removal listener may have stored the key again.
-            this.policy.onMiss(this.usesHashes ? mix32(hashCacheKey(key)) : 0);
+            this.policy.onMiss(hash);
             return undefined;
           }
           // A read pushes the idle deadline back, never past the write deadline.
@@ -305,7 +315,9 @@ export class Cache<K, V> {
     this.misses++;
     if (this.readCount !== 0) this.drainReads();
     // Remembered because a read-through `set` of the same key usually follows.
-    const hash = this.usesHashes ? mix32(hashCacheKey(key)) : 0;
+    // The index's hash when it computed one: a table key's `set` needs it.
+    const hash = this.hashFor(key, index.hashed, index.hash);
+    this.hasLastMiss = true;
     this.lastMissKey = key;
     this.lastMissHash = hash;
     this.policy.onMiss(hash);
@@ -314,15 +326,15 @@ export class Cache<K, V> {
 
   /** Reads `key` without counting it or changing its standing; `undefined` when absent or expired. */
   peek(key: K): V | undefined {
-    const slot = this.index.get(key);
-    if (slot === undefined || this.isExpired(slot)) return undefined;
+    const slot = this.index.find(key);
+    if (slot === -1 || this.isExpired(slot)) return undefined;
     return this.cells[(slot << 1) + 1] as V;
   }
 
   /** True when `key` is present and not expired; like {@link Cache.peek}, changes nothing. */
   has(key: K): boolean {
-    const slot = this.index.get(key);
-    return slot !== undefined && !this.isExpired(slot);
+    const slot = this.index.find(key);
+    return slot !== -1 && !this.isExpired(slot);
   }
 
   /**
@@ -330,8 +342,8 @@ export class Cache<K, V> {
    * `undefined` when absent or expired.
    */
   ttlOf(key: K): number | undefined {
-    const slot = this.index.get(key);
-    if (slot === undefined || this.isExpired(slot)) return undefined;
+    const slot = this.index.find(key);
+    if (slot === -1 || this.isExpired(slot)) return undefined;
     const expiresAt = this.expiries?.[slot] ?? Number.POSITIVE_INFINITY;
     return expiresAt === Number.POSITIVE_INFINITY ? expiresAt : expiresAt - this.clock.now();
   }
@@ -363,9 +375,10 @@ export class Cache<K, V> {
       }
     }
     // The key of the last miss is absent (nothing was inserted since): no lookup needed.
-    const missed = key === this.lastMissKey;
-    let slot = missed ? undefined : this.index.get(key);
-    if (slot !== undefined) {
+    const missed = this.hasLastMiss && key === this.lastMissKey;
+    const index = this.index;
+    let slot = missed ? -1 : index.find(key);
+    if (slot !== -1) {
       const old = this.cells[(slot << 1) + 1] as V;
       this.cells[(slot << 1) + 1] = value;
       let oldWeight = 1;
@@ -392,11 +405,13 @@ export class Cache<K, V> {
       if (this.readCount !== 0) this.drainReads();
       // A full cache counted in entries makes room first and gives the newcomer the leaver's
       // slot: its entry and node are the ones just touched, and the index never exceeds the bound.
-      let leaverKey: K | typeof NO_KEY = NO_KEY;
+      let evicted = false;
+      let leaverKey: K | undefined;
       let leaverValue: V | undefined;
       let leaverRejected = false;
       if (this.index.size >= this.maxEntries && !this.weighted) {
         slot = this.policy.evict(1);
+        evicted = true;
         leaverRejected = this.policy.lastWasRejection;
         leaverKey = this.cells[slot << 1] as K;
         leaverValue = this.unindex(slot);
@@ -407,20 +422,24 @@ export class Cache<K, V> {
       }
       this.cells[slot << 1] = key;
       this.cells[(slot << 1) + 1] = value;
-      this.index.set(key, slot);
+      let hash: number;
+      if (missed) hash = this.lastMissHash;
+      else hash = this.hashFor(key, index.hashed, index.hash);
+      index.insert(key, slot, hash);
       if (this.sizes !== undefined) {
         this.sizes[slot] = weight;
         this.totalWeight += weight;
       }
       this.setExpiry(slot, ttl);
-      let hash = 0;
-      if (this.usesHashes) hash = missed ? this.lastMissHash : mix32(hashCacheKey(key));
-      this.lastMissKey = NO_KEY;
+      if (this.hasLastMiss) {
+        this.hasLastMiss = false;
+        this.lastMissKey = undefined;
+      }
       this.policy.onInsert(slot, hash, this.weighted ? weight : 1);
       // Announced once the newcomer is in place, so that a listener sees a consistent cache.
-      if (leaverKey !== NO_KEY && this.removed.hasListeners)
+      if (evicted && this.removed.hasListeners)
         this.removed.emit({
-          key: leaverKey,
+          key: leaverKey as K,
           value: leaverValue as V,
           reason: leaverRejected ? 'rejected' : 'evicted',
         });
@@ -433,8 +452,8 @@ export class Cache<K, V> {
 
   /** Removes `key`; true when it was present (even if expired). */
   delete(key: K): boolean {
-    const slot = this.index.get(key);
-    if (slot === undefined) return false;
+    const slot = this.index.find(key);
+    if (slot === -1) return false;
     if (this.readCount !== 0) this.drainReads();
     this.policy.onRemove(slot);
     const value = this.release(slot);
@@ -445,7 +464,8 @@ export class Cache<K, V> {
   /** Removes every entry (emitting `cleared` for each when someone listens) and the policy's history. */
   clear(): void {
     if (this.removed.hasListeners) {
-      for (const [key, slot] of this.index) {
+      for (const slot of this.index.slots()) {
+        const key = this.cells[slot << 1] as K;
         this.removed.emit({ key, value: this.cells[(slot << 1) + 1] as V, reason: 'cleared' });
       }
     }
@@ -463,7 +483,7 @@ export class Cache<K, V> {
     if (this.expiries === undefined) return 0;
     this.drainReads();
     let purged = 0;
-    for (const slot of [...this.index.values()]) {
+    for (const slot of this.index.slots()) {
       if (this.isExpired(slot)) {
         this.expire(slot);
         purged++;
@@ -475,7 +495,7 @@ export class Cache<K, V> {
   /** The keys of the live (unexpired) entries: a snapshot, in no particular order. */
   keys(): K[] {
     const keys: K[] = [];
-    for (const [key, slot] of this.index) if (!this.isExpired(slot)) keys.push(key);
+    for (const slot of this.index.slots()) if (!this.isExpired(slot)) keys.push(this.cells[slot << 1] as K);
     return keys;
   }
 
@@ -485,8 +505,8 @@ export class Cache<K, V> {
    */
   entries(): [K, V][] {
     const entries: [K, V][] = [];
-    for (const [key, slot] of this.index)
-      if (!this.isExpired(slot)) entries.push([key, this.cells[(slot << 1) + 1] as V]);
+    for (const slot of this.index.slots())
+      if (!this.isExpired(slot)) entries.push([this.cells[slot << 1] as K, this.cells[(slot << 1) + 1] as V]);
     return entries;
   }
 
@@ -557,10 +577,9 @@ export class Cache<K, V> {
    * once with a newcomer.
    */
   private unindex(slot: number): V {
-    const at = slot << 1;
-    this.index.delete(this.cells[at] as K);
+    this.index.remove(slot);
     if (this.sizes !== undefined) this.totalWeight -= this.sizes[slot]!;
-    return this.cells[at + 1] as V;
+    return this.cells[(slot << 1) + 1] as V;
   }
 
   private allocate(): number {
@@ -579,11 +598,21 @@ export class Cache<K, V> {
   private growSlots(slots: number): void {
     const wanted = Math.max(slots, this.nextSlot + 1);
     this.policy.grow(wanted);
+    this.index.growSlots(wanted);
     if (this.expiries !== undefined) this.expiries = grown(this.expiries, wanted, Number.POSITIVE_INFINITY);
     if (this.writeExpiries !== undefined)
       this.writeExpiries = grown(this.writeExpiries, wanted, Number.POSITIVE_INFINITY);
     if (this.sizeOf !== undefined) this.sizes = grown(this.sizes ?? new Float64Array(0), wanted, 0);
     this.slotCapacity = wanted;
+  }
+
+  /**
+   * The hash a policy (or the index) needs for `key`: the index's own when it computed one (the
+   * same function), else computed here if the policy uses hashes.
+   */
+  private hashFor(key: K, hashed: boolean, hash: number): number {
+    if (hashed) return hash;
+    return this.usesHashes ? mix32(hashCacheKey(key)) : 0;
   }
 
   private jitteredTtl(): number {
@@ -617,9 +646,6 @@ export class Cache<K, V> {
     return expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now();
   }
 }
-
-/** Marks that no miss is remembered (a symbol, so that no key can equal it). */
-const NO_KEY: unique symbol = Symbol('no key');
 
 function grown(array: Float64Array, length: number, fill: number): Float64Array {
   const next = new Float64Array(length);
