@@ -122,6 +122,27 @@ interface Workload {
   readonly setup: (cache: AnyCache) => { keys: string[]; positions: Int32Array };
 }
 
+// Each contender makes its own key strings, so that none inherits another's hashed or flattened strings.
+
+/** A full cache of the first `CAPACITY` keys, read or written in a seeded order over all the keys. */
+function residentSetup(makeKeys: () => string[], seed: number): Workload['setup'] {
+  return (cache) => {
+    const keys = makeKeys();
+    for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
+    return { keys, positions: order(keys.length, seed) };
+  };
+}
+
+/** A cache filled by sets in a seeded order over `keys` (4x the capacity), which goes on. */
+function evictingSetup(makeKeys: () => string[], seed: number): Workload['setup'] {
+  return (cache) => {
+    const keys = makeKeys();
+    const positions = order(keys.length, seed);
+    for (let n = 0; n < keys.length; n++) cache.set(keys[positions[n & ORDER_MASK]!]!, n);
+    return { keys, positions };
+  };
+}
+
 const speedWorkloads: Workload[] = [
   {
     name: 'cache get hit, random resident key',
@@ -129,11 +150,7 @@ const speedWorkloads: Workload[] = [
     limit: MAP_LIMIT,
     expression: 'cache.get(key)',
     note: "keys like key:1234 (5 to 9 characters, in Keel's own index); every read hits; Keel records reads in a 64-entry buffer applied at the next write or miss (as Caffeine does), so in a run of nothing but hits most reads are not replayed to the policy",
-    setup: (cache) => {
-      const keys = keysOf('key', CAPACITY);
-      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
-      return { keys, positions: order(CAPACITY, 1) };
-    },
+    setup: residentSetup(() => keysOf('key', CAPACITY), 1),
   },
   {
     name: 'cache set, new keys evicting',
@@ -141,23 +158,14 @@ const speedWorkloads: Workload[] = [
     limit: MAP_RING_LIMIT,
     expression: 'cache.set(key, i)',
     note: "keys like set:12345 (5 to 9 characters, in Keel's own index) drawn from 4x the capacity: mostly inserts into a full cache (Keel: an admission contest per insert)",
-    setup: (cache) => {
-      const keys = keysOf('set', CAPACITY * 4);
-      const positions = order(CAPACITY * 4, 2);
-      for (let n = 0; n < CAPACITY * 4; n++) cache.set(keys[positions[n & ORDER_MASK]!]!, n);
-      return { keys, positions };
-    },
+    setup: evictingSetup(() => keysOf('set', CAPACITY * 4), 2),
   },
   {
     name: 'cache set, update of a resident key',
     targeted: true,
     expression: 'cache.set(key, i)',
     note: 'keys like key:1234 (5 to 9 characters); every write replaces a value in place',
-    setup: (cache) => {
-      const keys = keysOf('key', CAPACITY);
-      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
-      return { keys, positions: order(CAPACITY, 3) };
-    },
+    setup: residentSetup(() => keysOf('key', CAPACITY), 3),
   },
   {
     name: 'cache get hit, 45- to 49-character keys',
@@ -165,11 +173,7 @@ const speedWorkloads: Workload[] = [
     limit: MAP_LIMIT,
     expression: 'cache.get(key)',
     note: "URL-like keys, too long for Keel's own index: they live in a Map, as in the anchors (reported, no target: the target's figures are for short keys)",
-    setup: (cache) => {
-      const keys = longKeysOf('accounts', CAPACITY);
-      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
-      return { keys, positions: order(CAPACITY, 5) };
-    },
+    setup: residentSetup(() => longKeysOf('accounts', CAPACITY), 5),
   },
   {
     name: 'cache set, new 45- to 49-character keys evicting',
@@ -177,23 +181,14 @@ const speedWorkloads: Workload[] = [
     limit: MAP_RING_LIMIT,
     expression: 'cache.set(key, i)',
     note: "URL-like keys drawn from 4x the capacity, too long for Keel's own index: each insert pays the three Map operations the anchors pay, and Keel also hashes the key for its sketch (reported, no target: the target's figures are for short keys)",
-    setup: (cache) => {
-      const keys = longKeysOf('orders', CAPACITY * 4);
-      const positions = order(CAPACITY * 4, 6);
-      for (let n = 0; n < CAPACITY * 4; n++) cache.set(keys[positions[n & ORDER_MASK]!]!, n);
-      return { keys, positions };
-    },
+    setup: evictingSetup(() => longKeysOf('orders', CAPACITY * 4), 6),
   },
   {
     name: 'cache read-through, 1 miss in 6 (get, set on a miss)',
     targeted: false,
     expression: 'cache.get(key) ?? cache.set(key, i)',
     note: "keys like key:1234 (5 to 9 characters) drawn uniformly from 1.2x the capacity; every buffered read reaches Keel's policy here, so each access pays a sketch increment and each miss an admission contest that an LRU does not (reported, no target: the target covers plain gets and sets)",
-    setup: (cache) => {
-      const keys = keysOf('key', CAPACITY * 1.2);
-      for (let n = 0; n < CAPACITY; n++) cache.set(keys[n]!, n);
-      return { keys, positions: order(CAPACITY * 1.2, 4) };
-    },
+    setup: residentSetup(() => keysOf('key', CAPACITY * 1.2), 4),
   },
 ];
 
