@@ -201,10 +201,58 @@ describe.each(policies)('Cache with $name', (policy) => {
     expect(cache.peek('written')).toBe(5);
     clock.advance(50);
     expect(cache.get('written')).toBeUndefined();
-    // 'idle' was only looked at (has), so it is still stored until a purge finds it.
-    expect(cache.stats().expirations).toBe(2);
-    expect(cache.purgeExpired()).toBe(1);
+    // 'idle' was only looked at (has), never read, yet it is gone: the write at 500 ms, the first
+    // after the 64 ms tick holding its deadline, let it go.
+    expect(cache.stats().expirations).toBe(3);
+    expect(cache.purgeExpired()).toBe(0);
     expect(cache.size).toBe(0);
+  });
+
+  it('a write lets entries past their deadline go before it evicts anything live', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({ maxEntries: 3, ttl: 100, ttlJitter: 0, clock, policy });
+    const removals: CacheRemoval<string, number>[] = [];
+    cache.onRemoved((removal) => removals.push(removal));
+    cache.set('a', 1).set('b', 2).set('kept', 3, { ttl: Number.POSITIVE_INFINITY });
+    clock.advance(150);
+    // Full, and 'a' and 'b' (due at 100 ms) were never read: the write finds them instead of
+    // evicting anyone.
+    cache.set('c', 4);
+    expect(removals.map((r) => [r.key, r.reason]).sort()).toEqual([
+      ['a', 'expired'],
+      ['b', 'expired'],
+    ]);
+    expect(cache.stats()).toMatchObject({ evictions: 0, admissionRejections: 0, expirations: 2 });
+    expect(cache.keys().sort()).toEqual(['c', 'kept']);
+    cache.set('d', 5);
+    // An entry made to live forever by a later write leaves the wheel.
+    cache.set('d', 6, { ttl: Number.POSITIVE_INFINITY });
+    clock.advance(10 * 60_000);
+    cache.set('e', 7);
+    expect(cache.peek('d')).toBe(6);
+  });
+
+  it('expires on a write even when removal listeners change the cache meanwhile', () => {
+    const clock = new VirtualClock();
+    const cache = new Cache<string, number>({ maxEntries: 10, ttl: 100, ttlJitter: 0, clock, policy });
+    cache.set('x', 1).set('y', 2).set('z', 3);
+    const removals: string[] = [];
+    cache.onRemoved(({ key, reason }) => {
+      removals.push(`${key} ${reason}`);
+      // The first to expire deletes the two others, also due, and stores a fresh entry, which
+      // takes one of their slots: the other stays free. Neither may be expired afterwards.
+      if (removals.length === 1) {
+        for (const other of ['x', 'y', 'z']) if (other !== key) cache.delete(other);
+        cache.set('fresh', 9);
+      }
+    });
+    clock.advance(200);
+    cache.set('w', 4);
+    expect(removals.filter((r) => r.endsWith('expired'))).toHaveLength(1);
+    expect(removals.filter((r) => r.endsWith('deleted'))).toHaveLength(2);
+    expect(cache.keys().sort()).toEqual(['fresh', 'w']);
+    expect(cache.get('fresh')).toBe(9);
+    expect(cache.stats()).toMatchObject({ expirations: 1, size: 2 });
   });
 
   it('lists its live entries without counting reads', () => {

@@ -7,6 +7,7 @@ import { hashCacheKey, mix32 } from './hash.js';
 import { KeyIndex } from './key-index.js';
 import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
 import { wTinyLfu } from './policies/w-tinylfu.js';
+import { TimerWheel } from './timer-wheel.js';
 
 /**
  * Options of a {@link Cache}. At least one bound is required: `maxEntries`, or `maxSize` with
@@ -140,9 +141,11 @@ export interface CacheStats {
  * insert into a full cache never reads the leaver's key, and a flood of colliding keys makes the
  * table hand everything to the Map. Keys compare as in a Map (SameValueZero). Reads are buffered
  * and applied to the policy at the next write or miss (see `readBufferSize`), which keeps a hit to
- * one lookup and an array write. TTLs are checked lazily on read
- * (`purgeExpired` sweeps); the clock is read only for entries that have one. `undefined` is not a
- * storable value: setting it deletes the key.
+ * one lookup and an array write. An entry past its deadline is never served; every write first
+ * lets go of the entries whose deadline has passed (a hierarchical timer wheel finds them within
+ * 64 ms of it, in constant time each), so expired entries neither linger nor push live ones out.
+ * `purgeExpired` sweeps them all at once. The clock is read only when some entry has a deadline.
+ * `undefined` is not a storable value: setting it deletes the key.
  *
  * @example
  * ```ts
@@ -161,6 +164,8 @@ export class Cache<K, V> {
   /** Each slot's write deadline (`ttl`), kept apart only when `idleTtl` slides `expiries`. */
   private writeExpiries: Float64Array | undefined;
   private sizes: Float64Array | undefined;
+  /** When each slot with a deadline is next looked at; exists from the first finite deadline. */
+  private wheel: TimerWheel | undefined;
   private readonly freeSlots: number[] = [];
   private nextSlot = FIRST_SLOT;
   private slotCapacity = 0;
@@ -262,6 +267,7 @@ export class Cache<K, V> {
       // Sliding expiry gives every slot a deadline, and keeps its write deadline beside it.
       this.expiries = new Float64Array(0);
       this.writeExpiries = new Float64Array(0);
+      this.wheel = new TimerWheel(this.clock.now(), 0);
     }
     this.growSlots(Math.min(this.slotLimit(), 64));
   }
@@ -362,6 +368,9 @@ export class Cache<K, V> {
       return this;
     }
     const ttl = options?.ttl === undefined ? this.jitteredTtl() : checkTtl(options.ttl);
+    // Entries past their deadline leave first, so that none is counted against the bound. (A
+    // removal listener that inserts clears the miss memo below.)
+    const now = this.wheel === undefined ? Number.NaN : this.expireDue();
     let weight = 1;
     if (this.sizeOf !== undefined) {
       weight = this.sizeOf(value, key);
@@ -387,7 +396,7 @@ export class Cache<K, V> {
         this.sizes[slot] = weight;
         this.totalWeight += weight - oldWeight;
       }
-      this.setExpiry(slot, ttl);
+      this.setExpiry(slot, ttl, now);
       const count = this.readCount;
       if (this.weighted && oldWeight !== weight) {
         if (count !== 0) this.drainReads();
@@ -430,7 +439,7 @@ export class Cache<K, V> {
         this.sizes[slot] = weight;
         this.totalWeight += weight;
       }
-      this.setExpiry(slot, ttl);
+      this.setExpiry(slot, ttl, now);
       if (this.hasLastMiss) {
         this.hasLastMiss = false;
         this.lastMissKey = undefined;
@@ -476,6 +485,7 @@ export class Cache<K, V> {
     this.nextSlot = FIRST_SLOT;
     this.totalWeight = 0;
     this.policy.clear();
+    this.wheel?.clear(this.clock.now());
   }
 
   /** Removes every expired entry now and returns how many there were. */
@@ -565,6 +575,8 @@ export class Cache<K, V> {
   /** Frees `slot` on the cache's side (the policy has already let go) and returns its value. */
   private release(slot: number): V {
     const value = this.unindex(slot);
+    // No deadline any more: the wheel drops the slot when it next visits it.
+    if (this.expiries !== undefined) this.expiries[slot] = Number.POSITIVE_INFINITY;
     // Emptied so that a free slot holds on to nothing.
     this.cells[slot << 1] = undefined;
     this.cells[(slot << 1) + 1] = undefined;
@@ -600,6 +612,7 @@ export class Cache<K, V> {
     this.policy.grow(wanted);
     this.index.growSlots(wanted);
     if (this.expiries !== undefined) this.expiries = grown(this.expiries, wanted, Number.POSITIVE_INFINITY);
+    this.wheel?.growSlots(wanted);
     if (this.writeExpiries !== undefined)
       this.writeExpiries = grown(this.writeExpiries, wanted, Number.POSITIVE_INFINITY);
     if (this.sizeOf !== undefined) this.sizes = grown(this.sizes ?? new Float64Array(0), wanted, 0);
@@ -621,22 +634,48 @@ export class Cache<K, V> {
     return ttl * (1 - this.ttlJitter * this.random.next());
   }
 
-  private setExpiry(slot: number, ttl: number): void {
+  /**
+   * Sets the deadline of `slot` from `ttl` and puts it on the wheel. `now` is the time if the caller
+   * has read it, else NaN (read here only when a deadline needs it).
+   */
+  private setExpiry(slot: number, ttl: number, now: number): void {
     const writeExpiries = this.writeExpiries;
     if (writeExpiries !== undefined) {
-      // Sliding expiry (both arrays exist from the start).
-      const now = this.clock.now();
-      writeExpiries[slot] = now + ttl;
-      this.expiries![slot] = now + Math.min(ttl, this.idleTtl);
+      // Sliding expiry (both arrays and the wheel exist from the start).
+      const at = Number.isNaN(now) ? this.clock.now() : now;
+      writeExpiries[slot] = at + ttl;
+      const expiresAt = at + Math.min(ttl, this.idleTtl);
+      this.expiries![slot] = expiresAt;
+      this.wheel!.schedule(slot, expiresAt);
       return;
     }
     if (ttl === Number.POSITIVE_INFINITY) {
+      // Left on the wheel, if it was there, until a visit finds it has no deadline.
       if (this.expiries !== undefined) this.expiries[slot] = ttl;
       return;
     }
-    if (this.expiries === undefined)
+    const at = Number.isNaN(now) ? this.clock.now() : now;
+    if (this.expiries === undefined) {
       this.expiries = grown(new Float64Array(0), this.slotCapacity, Number.POSITIVE_INFINITY);
-    this.expiries[slot] = this.clock.now() + ttl;
+      this.wheel = new TimerWheel(at, this.slotCapacity);
+    }
+    const expiresAt = at + ttl;
+    this.expiries[slot] = expiresAt;
+    this.wheel!.schedule(slot, expiresAt);
+  }
+
+  /**
+   * Moves the wheel to now and expires the entries it finds past their deadline; returns now.
+   * Each is checked again before it goes: a removal listener may have replaced or deleted it.
+   */
+  private expireDue(): number {
+    const now = this.clock.now();
+    const due = this.wheel!.advance(now, this.expiries!);
+    if (due.length === 0) return now;
+    if (this.readCount !== 0) this.drainReads();
+    // A slot a listener freed has no deadline; one it filled again has a deadline after now.
+    for (const slot of due) if (this.expiries![slot]! <= now) this.expire(slot);
+    return now;
   }
 
   private isExpired(slot: number): boolean {
