@@ -58,9 +58,14 @@ function order(range: number, seed: number): Int32Array {
   return Int32Array.from({ length: ORDER_MASK + 1 }, () => random.nextInt(range));
 }
 
-const makers: Record<string, () => AnyCache> = {
-  keel: () => new Cache<string, number>({ maxEntries: CAPACITY, policy: wTinyLfu() }),
-  [LRU_CACHE]: () => new LRUCache<string, number>({ max: CAPACITY }),
+/** The time to live of the TTL workloads' entries: long enough that none expires during a run. */
+const TTL_MS = 60_000;
+
+/** Each contender's cache; `ttl` gives every entry a time to live, for the contenders that have one. */
+const makers: Record<string, (ttl?: number) => AnyCache> = {
+  keel: (ttl) =>
+    new Cache<string, number>({ maxEntries: CAPACITY, policy: wTinyLfu(), ...(ttl ? { ttl } : {}) }),
+  [LRU_CACHE]: (ttl) => new LRUCache<string, number>({ max: CAPACITY, ...(ttl ? { ttl } : {}) }),
   [MNEMONIST]: () => new MnemonistLru<string, number>(CAPACITY),
   [MAP_LIMIT]: () => new Map<string, number>(),
   [MAP_RING_LIMIT]: () => new MapRing(CAPACITY),
@@ -118,6 +123,8 @@ interface Workload {
   readonly targeted: boolean;
   /** The bare-Map contender that bounds this workload from below, if any. */
   readonly limit?: string;
+  /** A time to live for every entry (mnemonist, which has none, sits these out). */
+  readonly ttl?: number;
   /** Fills the cache and returns the keys and the access order. */
   readonly setup: (cache: AnyCache) => { keys: string[]; positions: Int32Array };
 }
@@ -184,6 +191,22 @@ const speedWorkloads: Workload[] = [
     setup: evictingSetup(() => longKeysOf('orders', CAPACITY * 4), 6),
   },
   {
+    name: 'cache get hit, entries with a 60 s TTL',
+    targeted: false,
+    ttl: TTL_MS,
+    expression: 'cache.get(key)',
+    note: "keys like key:1234; both caches check the deadline on every read, lru-cache against a time it reads at most once a millisecond (its ttlResolution), Keel against its default clock, which does the same (coarseSystemClock) (reported, no target: the target's figures are without TTL)",
+    setup: residentSetup(() => keysOf('key', CAPACITY), 7),
+  },
+  {
+    name: 'cache set, new keys evicting, with a 60 s TTL',
+    targeted: false,
+    ttl: TTL_MS,
+    expression: 'cache.set(key, i)',
+    note: "keys like set:12345 drawn from 4x the capacity; Keel also puts each entry on its timer wheel (with the default 10% TTL jitter) and lets expired entries go on every write, where lru-cache keeps them until they are read or evicted (reported, no target: the target's figures are without TTL)",
+    setup: evictingSetup(() => keysOf('set', CAPACITY * 4), 8),
+  },
+  {
     name: 'cache read-through, 1 miss in 6 (get, set on a miss)',
     targeted: false,
     expression: 'cache.get(key) ?? cache.set(key, i)',
@@ -195,7 +218,7 @@ const speedWorkloads: Workload[] = [
 function contender(label: string, workload: Workload): TimedContender {
   return {
     prepare: (): Operation => {
-      const cache = makers[label]!();
+      const cache = makers[label]!(workload.ttl);
       const { keys, positions } = workload.setup(cache);
       return operation(workload.expression, cache, keys, positions);
     },
@@ -210,7 +233,10 @@ function speedCase(workload: Workload): BenchCase {
     note: `${CAPACITY.toLocaleString('en-US')} string keys; Keel runs W-TinyLFU (sketch, SLRU, hill climbing), the anchors plain LRU; ${workload.note}.`,
     ...(workload.targeted ? { targets: { [LRU_CACHE]: 1 } } : {}),
     keel: contender('keel', workload),
-    anchors: { [LRU_CACHE]: contender(LRU_CACHE, workload), [MNEMONIST]: contender(MNEMONIST, workload) },
+    anchors: {
+      [LRU_CACHE]: contender(LRU_CACHE, workload),
+      ...(workload.ttl === undefined ? { [MNEMONIST]: contender(MNEMONIST, workload) } : {}),
+    },
     ...(workload.limit !== undefined
       ? { limits: { [workload.limit]: contender(workload.limit, workload) } }
       : {}),

@@ -1,5 +1,5 @@
 import { Cache, type CacheOptions, type CacheStats, Singleflight } from '@keel/core/caching';
-import { type Clock, systemClock } from '@keel/core/clock';
+import { type Clock, coarseSystemClock } from '@keel/core/clock';
 import { InvalidOptionError } from '@keel/core/errors';
 import { type Event, EventEmitter } from '@keel/core/events';
 import { check, checkKnownKeys } from '@keel/core/options';
@@ -88,8 +88,9 @@ export interface TwoTierCacheOptions<V> {
    */
   readonly createSubscriber?: () => Redis;
   /**
-   * The source of time for L1 expiry and the start timeout.
-   * @default systemClock
+   * The source of time for L1 expiry and the start timeout (the default reads the system clock
+   * at most once a millisecond: see `Cache`'s `clock`).
+   * @default coarseSystemClock
    */
   readonly clock?: Clock;
   /**
@@ -252,7 +253,7 @@ export class TwoTierCache<V> {
       check.func<() => Redis>('createSubscriber', options.createSubscriber) ??
       (() => redis.duplicate({ autoResubscribe: false, lazyConnect: true }));
     const l1Options = check.object<NonNullable<TwoTierCacheOptions<V>['l1']>>('l1', options.l1) ?? d.l1;
-    this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
+    this.clock = check.object<Clock>('clock', options.clock) ?? coarseSystemClock;
     this.l1 = new Cache<string, V>({
       ...l1Options,
       ttl: this.l1Ttl,

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../clock/index.js';
+import { type Clock, coarseSystemClock } from '../../clock/index.js';
 import { InvalidOptionError } from '../../errors/index.js';
 import { type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
@@ -95,8 +95,8 @@ export interface LoadingCacheOptions<K, V> {
    */
   readonly writer?: Writer<K, V>;
   /**
-   * The source of time.
-   * @default systemClock
+   * The source of time (see `Cache`'s `clock` for what the default's millisecond resolution means).
+   * @default coarseSystemClock
    */
   readonly clock?: Clock;
   /**
@@ -213,7 +213,7 @@ export class LoadingCache<K, V> {
     this.refreshAhead = check.ratio('refreshAheadRatio', options.refreshAheadRatio, d.refreshAheadRatio);
     this.writer = check.func<Writer<K, V>>('writer', options.writer);
     this.loadMany = check.func<BatchLoader<K, V>>('loadMany', options.loadMany);
-    this.clock = check.object<Clock>('clock', options.clock) ?? systemClock;
+    this.clock = check.object<Clock>('clock', options.clock) ?? coarseSystemClock;
     this.random = check.object<Random>('random', options.random) ?? systemRandom;
     const cacheOptions: NonNullable<LoadingCacheOptions<K, V>['cache']> =
       check.object<NonNullable<LoadingCacheOptions<K, V>['cache']>>('cache', options.cache) ?? d.cache;
