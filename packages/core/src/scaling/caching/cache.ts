@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../../errors/index.js';
 import { type Event, EventEmitter } from '../../events/index.js';
 import { check, checkKnownKeys } from '../../options/index.js';
 import { type Random, systemRandom } from '../../random/index.js';
+import { grown } from './grown.js';
 import { hashCacheKey, mix32 } from './hash.js';
 import { KeyIndex } from './key-index.js';
 import { type EvictionPolicy, type EvictionPolicyFactory, FIRST_SLOT } from './policies/policy.js';
@@ -687,13 +688,6 @@ export class Cache<K, V> {
     const expiresAt = expiries[slot]!;
     return expiresAt !== Number.POSITIVE_INFINITY && expiresAt <= this.clock.now();
   }
-}
-
-function grown(array: Float64Array, length: number, fill: number): Float64Array {
-  const next = new Float64Array(length);
-  next.set(array);
-  if (fill !== 0) next.fill(fill, array.length);
-  return next;
 }
 
 function checkTtl(ttl: number): number {

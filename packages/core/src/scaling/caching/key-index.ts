@@ -1,3 +1,4 @@
+import { grown } from './grown.js';
 import { hashString, mix32 } from './hash.js';
 
 // The cache's map from keys to slots. A JavaScript Map costs three hash-table operations per insert
@@ -80,12 +81,8 @@ export class KeyIndex<K> {
   /** Room for slots below `slots`. */
   growSlots(slots: number): void {
     if (slots <= this.slotHashes.length) return;
-    const hashes = new Int32Array(slots);
-    hashes.set(this.slotHashes);
-    this.slotHashes = hashes;
-    const inTable = new Uint8Array(slots);
-    inTable.set(this.slotInTable);
-    this.slotInTable = inTable;
+    this.slotHashes = grown(this.slotHashes, slots);
+    this.slotInTable = grown(this.slotInTable, slots);
   }
 
   /** The slot of `key`, or -1. Leaves the key's hash in {@link KeyIndex.hash} when it computed one. */

@@ -1,3 +1,5 @@
+import { grown } from './grown.js';
+
 // A hierarchical timer wheel (Varghese and Lauck, 1987) over cache slots, so that entries past
 // their deadline leave the cache without a sweep and before anything live is evicted. Four levels
 // of 64 buckets, each bucket a circular list threaded through typed arrays: 64 ms buckets covering
@@ -49,15 +51,9 @@ export class TimerWheel {
   /** Room for slots below `slots`. */
   growSlots(slots: number): void {
     if (SENTINELS + slots <= this.next.length) return;
-    const next = new Int32Array(SENTINELS + slots).fill(UNLINKED);
-    next.set(this.next);
-    const prev = new Int32Array(SENTINELS + slots);
-    prev.set(this.prev);
-    this.next = next;
-    this.prev = prev;
-    const visitAt = new Float64Array(slots);
-    visitAt.set(this.visitAt);
-    this.visitAt = visitAt;
+    this.next = grown(this.next, SENTINELS + slots, UNLINKED);
+    this.prev = grown(this.prev, SENTINELS + slots);
+    this.visitAt = grown(this.visitAt, slots);
   }
 
   /** Whether `slot` waits on the wheel. */
