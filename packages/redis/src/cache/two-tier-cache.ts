@@ -433,7 +433,7 @@ export class TwoTierCache<V> {
    *
    * @example
    * ```ts
-   * import { TwoTierCache } from '@keel/redis/cache';
+   * import { TwoTierCache } from '@keel/redis';
    * import { Redis } from 'ioredis';
    * const cache = new TwoTierCache<string>(new Redis());
    * await cache.start();

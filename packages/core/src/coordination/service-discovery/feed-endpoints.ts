@@ -42,10 +42,15 @@ export function metadataWeight(instance: ServiceInstance): number {
  *
  * @example
  * ```ts
- * import { feedEndpoints, InMemoryRegistryStore, ServiceRegistry } from '@keel/core/service-discovery';
+ * import {
+ *   feedEndpoints,
+ *   InMemoryRegistryStore,
+ *   ServiceRegistry,
+ *   type ServiceInstance,
+ * } from '@keel/core/service-discovery';
  * import { EndpointSet } from '@keel/core/load-balancing';
  * const registry = new ServiceRegistry(new InMemoryRegistryStore());
- * const endpoints = new EndpointSet();
+ * const endpoints = new EndpointSet<ServiceInstance>();
  * const feeding = feedEndpoints(registry, 'payments', endpoints, { intervalMs: 1_000 });
  * feeding.dispose();
  * ```

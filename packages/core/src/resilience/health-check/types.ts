@@ -137,7 +137,7 @@ export function normalizeStatus(status: unknown): HealthStatus {
  * @example
  * ```ts
  * import { httpStatusFor } from '@keel/core/health-check';
- * console.log(httpStatusFor({ status: 'warn', checks: {} })); // 200
+ * console.log(httpStatusFor({ status: 'warn' })); // 200
  * ```
  * @category Health
  */

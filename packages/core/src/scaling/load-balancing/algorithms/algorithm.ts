@@ -37,6 +37,7 @@ export interface BalancingStrategy {
  * import type { BalancingAlgorithm } from '@keel/core/load-balancing';
  * const first: BalancingAlgorithm = {
  *   name: 'first',
+ *   usesWeights: false,
  *   create: () => {
  *     let hosts: readonly import('@keel/core/load-balancing').Host[] = [];
  *     return { update: (next) => { hosts = next; }, pick: () => hosts[0]! };
