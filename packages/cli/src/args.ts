@@ -41,7 +41,16 @@ export type Command =
       readonly knobs: Readonly<Record<string, number | boolean | string>>;
     };
 
-/** The seed a run uses when `--seed` is not given. */
+/**
+ * The seed a run uses when `--seed` is not given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SEED, parseCommand } from '@keel/cli';
+ * const command = parseCommand(['sim', 'timeout']);
+ * if (command.kind === 'sim') console.log(command.seed === DEFAULT_SEED); // true
+ * ```
+ */
 export const DEFAULT_SEED = 1;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

@@ -39,9 +39,30 @@ export interface CliOptions {
   readonly io: CliIo;
 }
 
-/** Exit status of a command line the user got wrong. */
+/**
+ * Exit status of a command line the user got wrong.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_USAGE, main } from '@keel/cli';
+ * import { ScenarioRegistry } from '@keel/sim';
+ * const io = { stdout: () => {}, stderr: console.error, writeFile: async () => {} };
+ * const status = await main(['sim', 'no-such-scenario'], { registry: new ScenarioRegistry(), io });
+ * console.log(status === EXIT_USAGE); // true
+ * ```
+ */
 export const EXIT_USAGE = 2;
-/** Exit status of a run that failed. */
+/**
+ * Exit status of a run that failed.
+ *
+ * @example
+ * ```ts
+ * import { spawnSync } from 'node:child_process';
+ * import { EXIT_FAILURE } from '@keel/cli';
+ * const run = spawnSync('npx', ['keel', 'sim', 'timeout'], { encoding: 'utf8' });
+ * if (run.status === EXIT_FAILURE) console.log('the scenario failed:', run.stderr);
+ * ```
+ */
 export const EXIT_FAILURE = 1;
 
 /** Progress starts showing once a run has taken this long, and redraws at most this often. */

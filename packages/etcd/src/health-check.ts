@@ -35,6 +35,14 @@ export interface EtcdHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link EtcdHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ETCD_HEALTH_CHECK_OPTIONS } from '@keel/etcd';
+ * // The check is named 'etcd' and puts no limit on the database size unless given one.
+ * const { name, maxDbSizeBytes } = DEFAULT_ETCD_HEALTH_CHECK_OPTIONS;
+ * console.log(name, maxDbSizeBytes); // etcd Infinity
+ * ```
  * @category Health
  */
 export const DEFAULT_ETCD_HEALTH_CHECK_OPTIONS = {

@@ -31,6 +31,13 @@ export interface NatsHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link NatsHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NATS_HEALTH_CHECK_OPTIONS } from '@keel/nats';
+ * // JetStream usage above 90% of the account's limits makes the check warn.
+ * console.log(DEFAULT_NATS_HEALTH_CHECK_OPTIONS.usageWarnRatio); // 0.9
+ * ```
  * @category Health
  */
 export const DEFAULT_NATS_HEALTH_CHECK_OPTIONS = {

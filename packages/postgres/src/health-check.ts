@@ -40,6 +40,14 @@ export interface PostgresHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link PostgresHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_HEALTH_CHECK_OPTIONS } from '@keel/postgres';
+ * // By default the check runs SELECT 1 and does not look at replication.
+ * const { query, replication } = DEFAULT_POSTGRES_HEALTH_CHECK_OPTIONS;
+ * console.log(query, replication); // SELECT 1 false
+ * ```
  * @category Health
  */
 export const DEFAULT_POSTGRES_HEALTH_CHECK_OPTIONS = {

@@ -32,6 +32,14 @@ export interface AmqpHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link AmqpHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_AMQP_HEALTH_CHECK_OPTIONS } from '@keel/rabbitmq';
+ * // No queue-depth limit and no consumer required unless configured.
+ * const { maxMessages, requireConsumer } = DEFAULT_AMQP_HEALTH_CHECK_OPTIONS;
+ * console.log(maxMessages, requireConsumer); // Infinity false
+ * ```
  * @category Health
  */
 export const DEFAULT_AMQP_HEALTH_CHECK_OPTIONS = {

@@ -30,6 +30,12 @@ export interface RedisHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link RedisHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDIS_HEALTH_CHECK_OPTIONS } from '@keel/redis';
+ * console.log(DEFAULT_REDIS_HEALTH_CHECK_OPTIONS.name); // 'redis'
+ * ```
  * @category Health
  */
 export const DEFAULT_REDIS_HEALTH_CHECK_OPTIONS = { name: 'redis' } as const;

@@ -20,7 +20,17 @@ export interface CoarseClockOptions {
   readonly maxReuses?: number;
 }
 
-/** The defaults of {@link coarseClock}. @category Time */
+/**
+ * The defaults of {@link coarseClock}.
+ *
+ * @example
+ * ```ts
+ * import { coarseClock, DEFAULT_COARSE_CLOCK_OPTIONS, systemClock } from '@keel/core/clock';
+ * const clock = coarseClock(systemClock, { ...DEFAULT_COARSE_CLOCK_OPTIONS, maxReuses: 64 });
+ * console.log(DEFAULT_COARSE_CLOCK_OPTIONS.resolutionMs, clock.now() > 0); // 1 true
+ * ```
+ * @category Time
+ */
 export const DEFAULT_COARSE_CLOCK_OPTIONS = {
   resolutionMs: 1,
   maxReuses: 1_024,

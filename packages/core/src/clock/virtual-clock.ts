@@ -189,6 +189,15 @@ function before(a: VirtualTimer, b: VirtualTimer): boolean {
 /**
  * Resolves after the promise continuations queued so far (and those they queue, to a bounded
  * depth) have run. Uses only microtasks, so it works under any clock.
+ *
+ * @example
+ * ```ts
+ * import { flushMicrotasks } from '@keel/core/clock';
+ * let done = false;
+ * void Promise.resolve().then(() => { done = true; });
+ * await flushMicrotasks();
+ * console.log(done); // true
+ * ```
  */
 export async function flushMicrotasks(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();

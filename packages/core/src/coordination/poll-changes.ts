@@ -6,6 +6,7 @@ import type { Disposable } from '../events/index.js';
  * whose `signatureOf` differs from the last one reported (the first value always is). A failed
  * read is tried again after `intervalMs` and reports nothing: observers keep the last value.
  * Dispose the result to stop; an answer arriving after that is dropped.
+ * @internal
  */
 export function pollChanges<T>(
   clock: Clock,

@@ -41,6 +41,13 @@ Object.defineProperty(KeelError.prototype, brand, { value: true });
 
 /**
  * True when `error` is any Keel error.
+ *
+ * @example
+ * ```ts
+ * import { InvalidOptionError, isKeelError } from '@keel/core/errors';
+ * console.log(isKeelError(new InvalidOptionError('ttlMs', -1, 'a positive number'))); // true
+ * console.log(isKeelError(new Error('plain'))); // false
+ * ```
  * @category Errors
  */
 export function isKeelError(error: unknown): error is KeelError {
@@ -71,6 +78,14 @@ export function hasErrorCode<C extends `KEEL_${string}`>(
 /**
  * Thrown when an options object holds a bad value. Names the field, shows the value and says
  * what was expected.
+ *
+ * @example
+ * ```ts
+ * import { InvalidOptionError } from '@keel/core/errors';
+ * const error = new InvalidOptionError('backoff.maxDelay', -5, 'a non-negative number');
+ * console.log(error.message); // Invalid option "backoff.maxDelay": expected a non-negative number, got -5
+ * console.log(error.field, error.code); // backoff.maxDelay KEEL_INVALID_OPTION
+ * ```
  * @category Errors
  */
 export class InvalidOptionError extends KeelError {
@@ -92,6 +107,17 @@ export class InvalidOptionError extends KeelError {
 
 /**
  * True when `error` is an {@link InvalidOptionError}.
+ *
+ * @example
+ * ```ts
+ * import { bulkhead } from '@keel/core/bulkhead';
+ * import { isInvalidOptionError } from '@keel/core/errors';
+ * try {
+ *   bulkhead({ maxConcurrent: 0 });
+ * } catch (error) {
+ *   if (isInvalidOptionError(error)) console.log(error.field); // bulkhead.maxConcurrent
+ * }
+ * ```
  * @category Errors
  */
 export const isInvalidOptionError = (error: unknown): error is InvalidOptionError =>
@@ -100,6 +126,14 @@ export const isInvalidOptionError = (error: unknown): error is InvalidOptionErro
 /**
  * Thrown when an operation was cancelled through its `AbortSignal` and the signal's own reason
  * is not an `Error` (an `Error` reason is rethrown as is, so it is never lost).
+ *
+ * @example
+ * ```ts
+ * import { AbortedError } from '@keel/core/errors';
+ * const error = new AbortedError('shutting down');
+ * console.log(error.message); // Operation aborted: "shutting down"
+ * console.log(error.reason); // shutting down
+ * ```
  * @category Errors
  */
 export class AbortedError extends KeelError {
@@ -115,11 +149,32 @@ export class AbortedError extends KeelError {
 
 /**
  * True when `error` is an {@link AbortedError}.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@keel/core/clock';
+ * import { isAbortedError } from '@keel/core/errors';
+ * import { sleep } from '@keel/core/signal';
+ * const controller = new AbortController();
+ * controller.abort('user left');
+ * const outcome = await sleep(systemClock, 1_000, controller.signal).catch((error) => error);
+ * console.log(isAbortedError(outcome)); // true
+ * ```
  * @category Errors
  */
 export const isAbortedError = (error: unknown): error is AbortedError => hasErrorCode(error, 'KEEL_ABORTED');
 
-/** Short, safe rendering of a value for an error message. */
+/**
+ * Short, safe rendering of a value for an error message.
+ *
+ * @example
+ * ```ts
+ * import { describe } from '@keel/core/errors';
+ * console.log(describe('x'.repeat(100))); // "xxx…xxx...": quoted, and cut to 60 characters
+ * console.log(describe(new RangeError('too big'))); // RangeError: too big
+ * console.log(describe([1, 2, 3])); // an array of 3
+ * ```
+ */
 export function describe(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -138,6 +193,14 @@ export function describe(value: unknown): string {
 
 /**
  * Thrown (and used as the abort reason) when a time limit or an absolute deadline passes.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from '@keel/core/errors';
+ * const error = new TimeoutError(250);
+ * console.log(error.message); // Operation timed out after 250 ms
+ * console.log(error.timeoutMs, error.code); // 250 KEEL_TIMEOUT
+ * ```
  * @category Errors
  */
 export class TimeoutError extends KeelError {
@@ -156,6 +219,15 @@ export class TimeoutError extends KeelError {
 
 /**
  * True when `error` is a {@link TimeoutError}.
+ *
+ * @example
+ * ```ts
+ * import { isTimeoutError, TimeoutError } from '@keel/core/errors';
+ * const controller = new AbortController();
+ * controller.abort(new TimeoutError(100));
+ * console.log(isTimeoutError(controller.signal.reason)); // true
+ * console.log(isTimeoutError(new Error('timed out'))); // false
+ * ```
  * @category Errors
  */
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasErrorCode(error, 'KEEL_TIMEOUT');

@@ -135,6 +135,17 @@ export function once<T>(event: Event<T>, signal?: AbortSignal): Promise<T> {
 
 /**
  * Groups disposables so they can be released together.
+ *
+ * @example
+ * ```ts
+ * import { DisposableStore, EventEmitter } from '@keel/core/events';
+ * const emitter = new EventEmitter<string>();
+ * const subscriptions = new DisposableStore();
+ * subscriptions.add(emitter.event((text) => console.log('got', text)));
+ * emitter.emit('first'); // got first
+ * subscriptions.dispose();
+ * emitter.emit('second'); // prints nothing: the listener was released
+ * ```
  * @category Events
  */
 export class DisposableStore implements Disposable {

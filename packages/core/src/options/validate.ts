@@ -127,6 +127,16 @@ function describeBounds(kind: string, b: Bounds): string {
 /**
  * Rejects keys of `options` that are not in `known`, so a misspelt option fails loudly
  * instead of being ignored.
+ *
+ * @example
+ * ```ts
+ * import { checkKnownKeys } from '@keel/core/options';
+ * try {
+ *   checkKnownKeys('pool', { maxSize: 4, maxSise: 8 }, ['maxSize', 'idleMs']);
+ * } catch (error) {
+ *   console.log((error as Error).message); // Invalid option "pool.maxSise": ...
+ * }
+ * ```
  * @category Options
  */
 export function checkKnownKeys(scope: string, options: object | undefined, known: readonly string[]): void {

@@ -4,6 +4,7 @@ import type { ExecuteContext, ExecuteOptions } from './policy.js';
  * Base of the contexts Keel's policies create. Recognising it lets a policy treat an incoming
  * context as a parent without reading (and so creating) its signal.
  * @category Policy
+ * @internal
  */
 export abstract class BaseContext implements ExecuteContext {
   abstract readonly signal: AbortSignal;
@@ -78,6 +79,14 @@ const UNBOUND_ROOT: ExecuteContext = Object.freeze(new UnboundRootContext());
 /**
  * Turns what a caller passed to `execute` into a context: an existing context is used as is;
  * plain options become a root context.
+ *
+ * @example
+ * ```ts
+ * import { contextFrom } from '@keel/core/policy';
+ * const context = contextFrom({ deadline: 5_000 });
+ * console.log(context.attempt, context.deadline); // 1 5000
+ * console.log(contextFrom(context) === context); // true: a context passes through
+ * ```
  * @category Policy
  */
 export function contextFrom(options: ExecuteOptions | ExecuteContext | undefined): ExecuteContext {
@@ -94,6 +103,7 @@ export function contextFrom(options: ExecuteOptions | ExecuteContext | undefined
  * A context that shares its parent's signal and changes only the attempt number or the
  * deadline. Cheap: reading `signal` reads the parent's.
  * @category Policy
+ * @internal
  */
 export class ForwardContext extends BaseContext {
   constructor(
@@ -117,6 +127,7 @@ export class ForwardContext extends BaseContext {
  * before that is remembered and applied on creation. Call `release()` when the work is done to
  * unhook from the parent.
  * @category Policy
+ * @internal
  */
 export class AbortableContext extends BaseContext {
   private controller: AbortController | undefined;

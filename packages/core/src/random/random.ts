@@ -17,6 +17,13 @@ export interface Random {
 
 /**
  * The platform's generator, for production use where repeatability does not matter.
+ *
+ * @example
+ * ```ts
+ * import { systemRandom } from '@keel/core/random';
+ * const jitterMs = Math.floor(systemRandom.next() * 100);
+ * console.log(jitterMs >= 0 && jitterMs < 100); // true
+ * ```
  * @category Chance
  */
 export const systemRandom: Random = { next: () => Math.random() };

@@ -5,6 +5,14 @@ import type { Disposable } from '../events/index.js';
 /**
  * The error to throw for an aborted signal: its `reason` when that is an `Error` (so a
  * `TimeoutError` stays a `TimeoutError`), otherwise an {@link AbortedError} carrying it.
+ *
+ * @example
+ * ```ts
+ * import { abortError } from '@keel/core/signal';
+ * const controller = new AbortController();
+ * controller.abort('client went away');
+ * console.log(abortError(controller.signal).message); // Operation aborted: "client went away"
+ * ```
  * @category Cancellation
  */
 export function abortError(signal: AbortSignal): Error {
@@ -14,6 +22,18 @@ export function abortError(signal: AbortSignal): Error {
 
 /**
  * Throws {@link abortError} when `signal` has aborted.
+ *
+ * @example
+ * ```ts
+ * import { throwIfAborted } from '@keel/core/signal';
+ * const controller = new AbortController();
+ * controller.abort(new Error('shutting down'));
+ * try {
+ *   throwIfAborted(controller.signal);
+ * } catch (error) {
+ *   console.log((error as Error).message); // shutting down
+ * }
+ * ```
  * @category Cancellation
  */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -92,6 +112,16 @@ export function linkSignals(...parents: (AbortSignal | undefined)[]): LinkedSign
 /**
  * Like {@link linkSignals}, and also aborts with a {@link TimeoutError} at the absolute
  * `deadline` on `clock` (`Infinity` for none).
+ *
+ * @example
+ * ```ts
+ * import { VirtualClock } from '@keel/core/clock';
+ * import { deadlineSignal } from '@keel/core/signal';
+ * const clock = new VirtualClock();
+ * const linked = deadlineSignal(clock, 100);
+ * clock.advance(100);
+ * console.log(linked.signal.aborted, linked.signal.reason.name); // true TimeoutError
+ * ```
  * @category Cancellation
  */
 export function deadlineSignal(
@@ -130,6 +160,16 @@ export function deadlineSignal(
  * Settles like `promise`, or rejects with {@link abortError} as soon as `signal` aborts.
  * The listener is removed either way. The underlying work is not stopped: that is the job
  * of whoever reads the signal.
+ *
+ * @example
+ * ```ts
+ * import { raceAbort } from '@keel/core/signal';
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort('too slow'), 10);
+ * const slow = new Promise((resolve) => setTimeout(resolve, 1_000, 'done'));
+ * // Rejects after 10 ms with: Operation aborted: "too slow"
+ * await raceAbort(slow, controller.signal).catch((error) => console.log(error.message));
+ * ```
  * @category Cancellation
  */
 export function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -181,6 +221,15 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 /**
  * Milliseconds left until the absolute `deadline` on `clock` (never negative; `Infinity`
  * when there is no deadline).
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@keel/core/clock';
+ * import { remaining } from '@keel/core/signal';
+ * const deadline = systemClock.now() + 2_000;
+ * console.log(remaining(systemClock, deadline) <= 2_000); // true
+ * console.log(remaining(systemClock, Number.POSITIVE_INFINITY)); // Infinity
+ * ```
  * @category Cancellation
  */
 export function remaining(clock: Clock, deadline: number): number {
@@ -189,6 +238,13 @@ export function remaining(clock: Clock, deadline: number): number {
 
 /**
  * The earlier of two absolute deadlines; `undefined` counts as none.
+ *
+ * @example
+ * ```ts
+ * import { earliest } from '@keel/core/signal';
+ * console.log(earliest(5_000, 3_000)); // 3000
+ * console.log(earliest(undefined, 3_000)); // 3000
+ * ```
  * @category Cancellation
  */
 export function earliest(a: number | undefined, b: number | undefined): number {

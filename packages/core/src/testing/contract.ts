@@ -60,6 +60,17 @@ export function defineContract<S, Tools = unknown>(
 
 /**
  * Registers every case of `contract` with the test framework, each on a fresh fixture.
+ *
+ * @example
+ * ```ts
+ * import { describe, it } from 'vitest';
+ * import { assertEqual, defineContract, runContract } from '@keel/core/testing';
+ * const storeContract = defineContract<Map<string, number>>('Store', [
+ *   { name: 'reads back what it wrote', run: (store) => assertEqual(store.set('a', 1).get('a'), 1) },
+ * ]);
+ * runContract({ describe, it }, 'Map', storeContract, () => ({ subject: new Map() }));
+ * console.log(`${storeContract.cases.length} case registered`);
+ * ```
  * @category Testing
  */
 export function runContract<S, Tools = unknown>(
@@ -89,6 +100,16 @@ export function runContract<S, Tools = unknown>(
 
 /**
  * Minimal assertion for contract cases (which cannot import a framework's `expect`).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual } from '@keel/core/testing';
+ * try {
+ *   assertEqual([1, 2, 3].length, 4, 'length');
+ * } catch (error) {
+ *   console.log((error as Error).message); // length: expected 4, got 3
+ * }
+ * ```
  * @category Testing
  */
 export function assertEqual<T>(actual: T, expected: T, message?: string): void {
@@ -101,6 +122,14 @@ export function assertEqual<T>(actual: T, expected: T, message?: string): void {
 
 /**
  * Asserts a condition in a contract case.
+ *
+ * @example
+ * ```ts
+ * import { assertTrue } from '@keel/core/testing';
+ * const lease: { token?: bigint } = { token: 7n };
+ * assertTrue(lease.token !== undefined, 'a lease has a token');
+ * console.log(lease.token + 1n); // 8n: the assertion narrowed the type
+ * ```
  * @category Testing
  */
 export function assertTrue(condition: unknown, message: string): asserts condition {
@@ -109,6 +138,13 @@ export function assertTrue(condition: unknown, message: string): asserts conditi
 
 /**
  * Asserts that `fn` rejects, and that the error passes `check` when given.
+ *
+ * @example
+ * ```ts
+ * import { assertRejects } from '@keel/core/testing';
+ * const error = await assertRejects(async () => JSON.parse('{'), (e) => e instanceof SyntaxError);
+ * console.log((error as Error).name); // SyntaxError
+ * ```
  * @category Testing
  */
 export async function assertRejects(

@@ -37,6 +37,14 @@ export async function settlementTurn(
 
 /**
  * The reference wrapper for {@link settlementTurn}: one `async` function awaiting its input.
+ *
+ * @example
+ * ```ts
+ * import { oneAsyncLayer, settlementTurn } from '@keel/core/testing';
+ * const upper = async (input: Promise<string>) => (await input).toUpperCase();
+ * // A wrapper that adds no hop settles on the same turn as the reference.
+ * console.log((await settlementTurn(upper)) === (await settlementTurn(oneAsyncLayer))); // true
+ * ```
  * @category Testing
  */
 export async function oneAsyncLayer(input: Promise<string>): Promise<string> {

@@ -17,6 +17,16 @@ function env(name: string): string | undefined {
 /**
  * True when the environment demands that every service-backed test run (`KEEL_REQUIRE_SERVICES=1`,
  * set by CI): a missing service is then a failure, never a skip.
+ *
+ * @example
+ * ```ts
+ * import { probeService, servicesRequired } from '@keel/core/testing';
+ * const redis = await probeService('redis', async () => {
+ *   // connect and PING here; throw if it fails
+ * });
+ * if (!redis.available && servicesRequired()) throw new Error('redis is required in CI');
+ * console.log(redis.available ? 'running the redis tests' : 'skipping the redis tests');
+ * ```
  * @category Testing
  */
 export function servicesRequired(): boolean {

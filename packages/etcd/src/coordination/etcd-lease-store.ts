@@ -13,6 +13,12 @@ export interface EtcdLeaseStoreOptions {
 
 /**
  * Defaults of {@link EtcdLeaseStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ETCD_LEASE_STORE_OPTIONS } from '@keel/etcd';
+ * console.log(DEFAULT_ETCD_LEASE_STORE_OPTIONS.prefix); // 'keel/lock/'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_ETCD_LEASE_STORE_OPTIONS = Object.freeze({ prefix: 'keel/lock/' });

@@ -13,6 +13,12 @@ export interface EtcdRegistryStoreOptions {
 
 /**
  * Defaults of {@link EtcdRegistryStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ETCD_REGISTRY_STORE_OPTIONS } from '@keel/etcd';
+ * console.log(DEFAULT_ETCD_REGISTRY_STORE_OPTIONS.prefix); // 'keel/registry/'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_ETCD_REGISTRY_STORE_OPTIONS = Object.freeze({ prefix: 'keel/registry/' });

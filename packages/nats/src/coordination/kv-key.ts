@@ -5,12 +5,12 @@ const OUTSIDE_TOKEN = /[^-/=a-zA-Z0-9]|_/g;
 
 const escapeChar = (c: string): string => `_${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-/** `text` as a whole KV key (dots kept, so it may span subject tokens). */
+/** @internal `text` as a whole KV key (dots kept, so it may span subject tokens). */
 export function escapeKvKey(text: string): string {
   return text.replace(OUTSIDE_KEY, escapeChar);
 }
 
-/** `text` as one subject token of a KV key (dots escaped too), so it can be matched with `>`. */
+/** @internal `text` as one subject token of a KV key (dots escaped too), so it can be matched with `>`. */
 export function escapeKvToken(text: string): string {
   return text.replace(OUTSIDE_TOKEN, escapeChar);
 }

@@ -24,6 +24,12 @@ export interface NatsLeaseStoreOptions {
 
 /**
  * Defaults of {@link NatsLeaseStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NATS_LEASE_STORE_OPTIONS } from '@keel/nats';
+ * console.log(DEFAULT_NATS_LEASE_STORE_OPTIONS); // { bucket: 'keel_leases', ttlMs: 30000 }
+ * ```
  * @category Coordination
  */
 export const DEFAULT_NATS_LEASE_STORE_OPTIONS = Object.freeze({ bucket: 'keel_leases', ttlMs: 30_000 });

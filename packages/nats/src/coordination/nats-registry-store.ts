@@ -31,6 +31,12 @@ export interface NatsRegistryStoreOptions {
 
 /**
  * Defaults of {@link NatsRegistryStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NATS_REGISTRY_STORE_OPTIONS } from '@keel/nats';
+ * console.log(DEFAULT_NATS_REGISTRY_STORE_OPTIONS); // { bucket: 'keel_registry', ttlMs: 30000 }
+ * ```
  * @category Coordination
  */
 export const DEFAULT_NATS_REGISTRY_STORE_OPTIONS = Object.freeze({ bucket: 'keel_registry', ttlMs: 30_000 });

@@ -29,6 +29,12 @@ export interface AdvisoryLockOptions {
 
 /**
  * Defaults of {@link AdvisoryLockOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ADVISORY_LOCK_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_ADVISORY_LOCK_OPTIONS.fenceSequence); // 'keel_advisory_fence'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_ADVISORY_LOCK_OPTIONS = Object.freeze({ fenceSequence: 'keel_advisory_fence' });

@@ -13,6 +13,12 @@ export interface PostgresFencedTableOptions {
 
 /**
  * Defaults of {@link PostgresFencedTableOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_FENCED_TABLE_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_POSTGRES_FENCED_TABLE_OPTIONS.table); // 'keel_fenced'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_POSTGRES_FENCED_TABLE_OPTIONS = Object.freeze({ table: 'keel_fenced' });

@@ -13,6 +13,12 @@ export interface PostgresLeaseStoreOptions {
 
 /**
  * Defaults of {@link PostgresLeaseStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_LEASE_STORE_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_POSTGRES_LEASE_STORE_OPTIONS.table); // 'keel_leases'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_POSTGRES_LEASE_STORE_OPTIONS = Object.freeze({ table: 'keel_leases' });

@@ -13,6 +13,12 @@ export interface PostgresRegistryStoreOptions {
 
 /**
  * Defaults of {@link PostgresRegistryStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_REGISTRY_STORE_OPTIONS } from '@keel/postgres';
+ * console.log(DEFAULT_POSTGRES_REGISTRY_STORE_OPTIONS.table); // 'keel_registry'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_POSTGRES_REGISTRY_STORE_OPTIONS = Object.freeze({ table: 'keel_registry' });

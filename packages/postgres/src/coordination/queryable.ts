@@ -9,7 +9,7 @@ export interface PostgresParameterizedQueryable {
   query(text: string, values?: unknown[]): Promise<{ readonly rows: readonly unknown[] }>;
 }
 
-/** Validates a (possibly schema-qualified) table name and returns it quoted. */
+/** @internal Validates a (possibly schema-qualified) table name and returns it quoted. */
 export function quoteTable(field: string, value: unknown): string {
   if (
     typeof value !== 'string' ||

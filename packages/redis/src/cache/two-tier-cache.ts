@@ -100,7 +100,17 @@ export interface TwoTierCacheOptions<V> {
   readonly random?: Random;
 }
 
-/** The defaults of {@link TwoTierCacheOptions}. */
+/**
+ * The defaults of {@link TwoTierCacheOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TWO_TIER_CACHE_OPTIONS } from '@keel/redis';
+ * // The in-process tier holds up to 10,000 entries, each for at most a minute.
+ * const { l1, l1Ttl } = DEFAULT_TWO_TIER_CACHE_OPTIONS;
+ * console.log(l1.maxEntries, l1Ttl); // 10000 60000
+ * ```
+ */
 export const DEFAULT_TWO_TIER_CACHE_OPTIONS = {
   l1: { maxEntries: 10_000 },
   l1Ttl: 60_000,
@@ -125,7 +135,15 @@ export interface TwoTierStartOptions {
   readonly timeout?: number;
 }
 
-/** The defaults of {@link TwoTierStartOptions}. */
+/**
+ * The defaults of {@link TwoTierStartOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TWO_TIER_START_OPTIONS } from '@keel/redis';
+ * console.log(DEFAULT_TWO_TIER_START_OPTIONS.timeout); // 10000
+ * ```
+ */
 export const DEFAULT_TWO_TIER_START_OPTIONS = { timeout: 10_000 } as const;
 
 const KNOWN_OPTIONS = [

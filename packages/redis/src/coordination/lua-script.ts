@@ -7,6 +7,7 @@ const asIs = (reply: unknown): unknown => reply;
  * A Lua script run by its SHA-1 (`EVALSHA`): one round trip once the server has it cached.
  * Only after a `NOSCRIPT` reply (a restarted or flushed server) is the source sent with
  * `EVAL`, which also caches it again.
+ * @internal
  */
 export class LuaScript {
   readonly sha: string;

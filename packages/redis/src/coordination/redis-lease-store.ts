@@ -28,6 +28,12 @@ export interface RedisLeaseStoreOptions {
 
 /**
  * Defaults of {@link RedisLeaseStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDIS_LEASE_STORE_OPTIONS } from '@keel/redis';
+ * console.log(DEFAULT_REDIS_LEASE_STORE_OPTIONS.prefix); // 'keel:lock:'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_REDIS_LEASE_STORE_OPTIONS = Object.freeze({ prefix: 'keel:lock:' });

@@ -38,6 +38,12 @@ export interface RedisRegistryStoreOptions {
 
 /**
  * Defaults of {@link RedisRegistryStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDIS_REGISTRY_STORE_OPTIONS } from '@keel/redis';
+ * console.log(DEFAULT_REDIS_REGISTRY_STORE_OPTIONS.prefix); // 'keel:registry:'
+ * ```
  * @category Coordination
  */
 export const DEFAULT_REDIS_REGISTRY_STORE_OPTIONS = Object.freeze({ prefix: 'keel:registry:' });

@@ -56,6 +56,13 @@ export interface RedlockOptions {
 /**
  * Defaults of {@link RedlockOptions}, from antirez's description of the algorithm and the
  * settings of the `redlock` npm package.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDLOCK_OPTIONS } from '@keel/redis';
+ * const { retryCount, retryDelayMs } = DEFAULT_REDLOCK_OPTIONS;
+ * console.log(`up to ${retryCount} retries, ${retryDelayMs} ms apart`); // up to 10 retries, 200 ms apart
+ * ```
  * @category Coordination
  */
 export const DEFAULT_REDLOCK_OPTIONS = Object.freeze({
@@ -92,6 +99,12 @@ export interface RedlockWithLockOptions extends RedlockAcquireOptions {
 
 /**
  * Default acquisition options of {@link Redlock}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDLOCK_ACQUIRE_OPTIONS } from '@keel/redis';
+ * console.log(DEFAULT_REDLOCK_ACQUIRE_OPTIONS.ttlMs); // 30000
+ * ```
  * @category Coordination
  */
 export const DEFAULT_REDLOCK_ACQUIRE_OPTIONS = Object.freeze({ ttlMs: 30_000, extendRatio: 1 / 3 });

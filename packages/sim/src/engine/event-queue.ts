@@ -5,7 +5,7 @@
  */
 export type EventCallback<A = unknown> = (arg: A) => void;
 
-/** Flag bits stored per event. */
+/** @internal Flag bits stored per event. */
 export const EVENT_WAKES = 1;
 const EVENT_CANCELLED = 2;
 

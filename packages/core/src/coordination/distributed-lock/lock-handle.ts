@@ -66,6 +66,12 @@ export interface ValidityRule {
   readonly safetyMarginMs: number;
 }
 
+/**
+ * The instant on the client's clock after which a lease requested at `sentAt` for `ttlMs` may
+ * have expired at the store: the TTL, counted from when the request was sent, less the
+ * clock-drift allowance and the safety margin of `rule`.
+ * @internal
+ */
 export function validUntil(sentAt: number, ttlMs: number, rule: ValidityRule): number {
   return sentAt + ttlMs - ttlMs * rule.clockDriftFactor - rule.safetyMarginMs;
 }

@@ -107,12 +107,26 @@ export interface LeaseLockProviderOptions {
 
 /**
  * Default retry spacing.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LOCK_RETRY_OPTIONS } from '@keel/core/distributed-lock';
+ * const retry = { ...DEFAULT_LOCK_RETRY_OPTIONS, maxDelayMs: 250 };
+ * console.log(retry); // { delayMs: 50, maxDelayMs: 250, jitter: 0.5 }
+ * ```
  * @category Distributed lock
  */
 export const DEFAULT_LOCK_RETRY_OPTIONS = Object.freeze({ delayMs: 50, maxDelayMs: 1_000, jitter: 0.5 });
 
 /**
  * Default acquisition options.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ACQUIRE_OPTIONS } from '@keel/core/distributed-lock';
+ * // Leases last 30 s, and acquire tries once instead of waiting for a taken lock.
+ * console.log(DEFAULT_ACQUIRE_OPTIONS.ttlMs, DEFAULT_ACQUIRE_OPTIONS.waitMs); // 30000 0
+ * ```
  * @category Distributed lock
  */
 export const DEFAULT_ACQUIRE_OPTIONS = Object.freeze({
@@ -124,6 +138,13 @@ export const DEFAULT_ACQUIRE_OPTIONS = Object.freeze({
 
 /**
  * Default provider options.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS } from '@keel/core/distributed-lock';
+ * console.log(DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS.id); // 'keel'
+ * console.log(DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS.clockDriftFactor); // 0.01
+ * ```
  * @category Distributed lock
  */
 export const DEFAULT_LEASE_LOCK_PROVIDER_OPTIONS = Object.freeze({

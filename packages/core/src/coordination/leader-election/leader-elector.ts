@@ -32,6 +32,13 @@ export interface LeaderElectorOptions {
 
 /**
  * client-go's typical timings: 15 s lease, 10 s renew deadline, 2 s retry period, jitter 1.2.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LEADER_ELECTOR_OPTIONS } from '@keel/core/leader-election';
+ * const { leaseDurationMs, renewDeadlineMs } = DEFAULT_LEADER_ELECTOR_OPTIONS;
+ * console.log(`a leader renews within ${renewDeadlineMs} ms of a ${leaseDurationMs} ms lease`);
+ * ```
  * @category Leader election
  */
 export const DEFAULT_LEADER_ELECTOR_OPTIONS = Object.freeze({

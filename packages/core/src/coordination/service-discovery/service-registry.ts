@@ -76,6 +76,13 @@ export interface ServiceRegistryOptions {
 
 /**
  * Default registration and watch options.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SERVICE_REGISTRY_OPTIONS } from '@keel/core/service-discovery';
+ * // Watchers see instances that are passing or warning, not critical ones.
+ * console.log(DEFAULT_SERVICE_REGISTRY_OPTIONS.statuses); // ['passing', 'warning']
+ * ```
  * @category Service discovery
  */
 export const DEFAULT_SERVICE_REGISTRY_OPTIONS = Object.freeze({

@@ -43,6 +43,14 @@ export interface BulkheadOptions {
 
 /**
  * Defaults of {@link bulkhead}.
+ *
+ * @example
+ * ```ts
+ * import { bulkhead, DEFAULT_BULKHEAD_OPTIONS } from '@keel/core/bulkhead';
+ * const pool = bulkhead();
+ * console.log(pool.limit === DEFAULT_BULKHEAD_OPTIONS.maxConcurrent); // true
+ * console.log(DEFAULT_BULKHEAD_OPTIONS.maxQueue); // 0: no queue, a full bulkhead rejects at once
+ * ```
  * @category Bulkhead
  */
 export const DEFAULT_BULKHEAD_OPTIONS = {
@@ -89,6 +97,15 @@ export function isOverloadError(error: unknown): boolean {
 
 /**
  * Defaults of {@link adaptiveBulkhead}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ADAPTIVE_BULKHEAD_OPTIONS } from '@keel/core/bulkhead';
+ * import { TimeoutError } from '@keel/core/errors';
+ * // Timeouts count as drops, which lower the limit; other failures do not.
+ * console.log(DEFAULT_ADAPTIVE_BULKHEAD_OPTIONS.isDrop(new TimeoutError(100))); // true
+ * console.log(DEFAULT_ADAPTIVE_BULKHEAD_OPTIONS.isDrop(new Error('bad request'))); // false
+ * ```
  * @category Bulkhead
  */
 export const DEFAULT_ADAPTIVE_BULKHEAD_OPTIONS = {

@@ -3,6 +3,16 @@ import { hasErrorCode, KeelError } from '../../errors/index.js';
 /**
  * Thrown when a bulkhead has no free permit and its queue is full (or disabled). Carries the
  * occupancy at the moment of rejection.
+ *
+ * @example
+ * ```ts
+ * import { bulkhead, isBulkheadRejectedError } from '@keel/core/bulkhead';
+ * const pool = bulkhead({ maxConcurrent: 1 });
+ * void pool.execute(() => new Promise((resolve) => setTimeout(resolve, 50)));
+ * await pool.execute(() => 'second').catch((error) => {
+ *   if (isBulkheadRejectedError(error)) console.log(error.executing, error.limit); // 1 1
+ * });
+ * ```
  * @category Bulkhead
  */
 export class BulkheadRejectedError extends KeelError {
@@ -38,6 +48,16 @@ export const isBulkheadRejectedError = (error: unknown): error is BulkheadReject
 
 /**
  * Thrown when a call waited in a bulkhead's queue for `queueTimeoutMs` without getting a permit.
+ *
+ * @example
+ * ```ts
+ * import { bulkhead, isBulkheadQueueTimeoutError } from '@keel/core/bulkhead';
+ * const pool = bulkhead({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 10 });
+ * void pool.execute(() => new Promise((resolve) => setTimeout(resolve, 50)));
+ * await pool.execute(() => 'second').catch((error) => {
+ *   if (isBulkheadQueueTimeoutError(error)) console.log(error.message); // No bulkhead permit within 10 ms
+ * });
+ * ```
  * @category Bulkhead
  */
 export class BulkheadQueueTimeoutError extends KeelError {

@@ -37,6 +37,13 @@ export interface CircuitBreakerHealthCheckOptions extends HealthCheckOptions {
 
 /**
  * Defaults for {@link CircuitBreakerHealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS } from '@keel/core/health-check';
+ * // An open breaker makes the check warn, not fail, unless told otherwise.
+ * console.log(DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS.openStatus); // 'warn'
+ * ```
  * @category Health
  */
 export const DEFAULT_CIRCUIT_BREAKER_HEALTH_CHECK_OPTIONS = {

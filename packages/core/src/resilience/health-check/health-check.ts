@@ -83,6 +83,13 @@ export interface HealthCheck extends HealthCheckOptions {
 
 /**
  * Defaults for {@link HealthCheckOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HEALTH_CHECK_OPTIONS } from '@keel/core/health-check';
+ * const { timeoutMs, probes } = DEFAULT_HEALTH_CHECK_OPTIONS;
+ * console.log(`a check gets ${timeoutMs} ms and feeds the ${probes.join(', ')} probe`);
+ * ```
  * @category Health
  */
 export const DEFAULT_HEALTH_CHECK_OPTIONS = {

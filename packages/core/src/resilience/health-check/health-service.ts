@@ -80,6 +80,13 @@ export interface HealthServiceOptions {
 
 /**
  * Defaults for {@link HealthServiceOptions}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HEALTH_SERVICE_OPTIONS } from '@keel/core/health-check';
+ * // drain() fails readiness, then waits this long so traffic moves away before shutdown.
+ * console.log(DEFAULT_HEALTH_SERVICE_OPTIONS.shutdownGraceMs); // 5000
+ * ```
  * @category Health
  */
 export const DEFAULT_HEALTH_SERVICE_OPTIONS = {

@@ -30,6 +30,12 @@ export interface HealthHandlerOptions {
 
 /**
  * The default probe paths, following the Kubernetes API server's own naming.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HEALTH_PATHS } from '@keel/core/health-check';
+ * console.log(DEFAULT_HEALTH_PATHS.liveness, DEFAULT_HEALTH_PATHS.readiness); // /livez /readyz
+ * ```
  * @category Health
  */
 export const DEFAULT_HEALTH_PATHS = {

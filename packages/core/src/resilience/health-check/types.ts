@@ -21,6 +21,12 @@ export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
 /**
  * Every probe kind, in a stable order.
+ *
+ * @example
+ * ```ts
+ * import { PROBE_KINDS } from '@keel/core/health-check';
+ * console.log(PROBE_KINDS); // ['liveness', 'readiness', 'startup']
+ * ```
  * @category Health
  */
 export const PROBE_KINDS: readonly ProbeKind[] = ['liveness', 'readiness', 'startup'];
@@ -89,6 +95,13 @@ export interface HealthReport {
 
 /**
  * The media type of a {@link HealthReport}.
+ *
+ * @example
+ * ```ts
+ * import { HEALTH_CONTENT_TYPE } from '@keel/core/health-check';
+ * const headers = { 'content-type': HEALTH_CONTENT_TYPE };
+ * console.log(headers); // { 'content-type': 'application/health+json' }
+ * ```
  * @category Health
  */
 export const HEALTH_CONTENT_TYPE = 'application/health+json';

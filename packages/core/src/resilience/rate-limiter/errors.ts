@@ -3,6 +3,16 @@ import { hasErrorCode, KeelError } from '../../errors/index.js';
 /**
  * Thrown when a rate limit denies a call (or a wait for one would run past `maxWaitMs` or the
  * deadline). `retryAfterMs` says when the same cost would be allowed.
+ *
+ * @example
+ * ```ts
+ * import { gcra, isRateLimitedError, rateLimiter } from '@keel/core/rate-limiter';
+ * const policy = rateLimiter(gcra({ ratePerSecond: 1 }), { key: 'tenant-a' });
+ * await policy.execute(() => 'first');
+ * await policy.execute(() => 'second').catch((error) => {
+ *   if (isRateLimitedError(error)) console.log(error.key, error.retryAfterMs); // tenant-a 1000
+ * });
+ * ```
  * @category Rate limiter
  */
 export class RateLimitedError extends KeelError {
@@ -42,6 +52,16 @@ export const isRateLimitedError = (error: unknown): error is RateLimitedError =>
 /**
  * Thrown by {@link parseRateLimitHeaders} when a rate-limit header field is malformed. Names
  * the field, shows its value and says what was wrong.
+ *
+ * @example
+ * ```ts
+ * import { isInvalidRateLimitHeaderError, parseRateLimitHeaders } from '@keel/core/rate-limiter';
+ * try {
+ *   parseRateLimitHeaders(new Headers({ RateLimit: '"default";r=many' }));
+ * } catch (error) {
+ *   if (isInvalidRateLimitHeaderError(error)) console.log(error.problem); // "r" must be a non-negative Integer
+ * }
+ * ```
  * @category Rate limiter
  */
 export class InvalidRateLimitHeaderError extends KeelError {

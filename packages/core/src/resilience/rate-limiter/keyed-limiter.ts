@@ -29,6 +29,13 @@ export interface KeyedLimiterOptions {
 
 /**
  * Defaults shared by every keyed limiter.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_KEYED_LIMITER_OPTIONS, tokenBucket } from '@keel/core/rate-limiter';
+ * const limiter = tokenBucket({ capacity: 10, refillPerSecond: 1 });
+ * console.log(limiter.policy.name, DEFAULT_KEYED_LIMITER_OPTIONS.maxKeys); // default 10000
+ * ```
  * @category Rate limiter
  */
 export const DEFAULT_KEYED_LIMITER_OPTIONS = {

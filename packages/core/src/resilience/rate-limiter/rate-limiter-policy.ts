@@ -31,6 +31,13 @@ export interface RateLimiterPolicyOptions {
 
 /**
  * Defaults of {@link rateLimiter}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RATE_LIMITER_POLICY_OPTIONS } from '@keel/core/rate-limiter';
+ * // Without options every call costs 1 unit of the 'default' key and never waits.
+ * console.log(DEFAULT_RATE_LIMITER_POLICY_OPTIONS); // { key: 'default', cost: 1, maxWaitMs: 0 }
+ * ```
  * @category Rate limiter
  */
 export const DEFAULT_RATE_LIMITER_POLICY_OPTIONS = {

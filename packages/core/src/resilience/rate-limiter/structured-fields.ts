@@ -7,7 +7,7 @@
 /** A bare item: Integer or Decimal (number), String or Token (string), Byte Sequence, Boolean. */
 export type BareItem = number | string | boolean | Uint8Array | SfToken;
 
-/** A Token, kept apart from a String so callers can tell which they got. */
+/** @internal A Token, kept apart from a String so callers can tell which they got. */
 export class SfToken {
   constructor(readonly value: string) {}
 }
@@ -18,7 +18,7 @@ export interface SfItem {
   readonly params: ReadonlyMap<string, BareItem>;
 }
 
-/** Thrown by {@link parseList}; the caller turns it into an error naming the header. */
+/** @internal Thrown by {@link parseList}; the caller turns it into an error naming the header. */
 export class SfSyntaxError extends Error {}
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -41,7 +41,7 @@ class Reader {
   }
 }
 
-/** Parses a List field value into its items. */
+/** @internal Parses a List field value into its items. */
 export function parseList(input: string): SfItem[] {
   const r = new Reader(input);
   r.skip(' ');
@@ -166,13 +166,13 @@ function parseBoolean(r: Reader): boolean {
   return r.fail('expected ?0 or ?1');
 }
 
-/** Serializes a String (RFC 9651 §4.1.6); throws when it holds non-printable characters. */
+/** @internal Serializes a String (RFC 9651 §4.1.6); throws when it holds non-printable characters. */
 export function serializeString(value: string): string {
   if (!/^[\x20-\x7e]*$/.test(value)) throw new SfSyntaxError('strings may hold printable ASCII only');
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Serializes a Byte Sequence as `:base64:`. */
+/** @internal Serializes a Byte Sequence as `:base64:`. */
 export function serializeBytes(value: Uint8Array): string {
   let binary = '';
   for (const byte of value) binary += String.fromCharCode(byte);

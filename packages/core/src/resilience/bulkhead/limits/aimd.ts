@@ -21,6 +21,13 @@ export interface AimdOptions {
 /**
  * Defaults of {@link aimd}, the same as Netflix concurrency-limits' `AIMDLimit` except for the
  * bounds, which that library leaves to the caller.
+ *
+ * @example
+ * ```ts
+ * import { aimd, DEFAULT_AIMD_OPTIONS } from '@keel/core/bulkhead';
+ * const limit = aimd({ maxLimit: DEFAULT_AIMD_OPTIONS.maxLimit / 2 });
+ * console.log(limit.current === DEFAULT_AIMD_OPTIONS.initialLimit); // true
+ * ```
  * @category Bulkhead
  */
 export const DEFAULT_AIMD_OPTIONS = {

@@ -33,6 +33,13 @@ export interface Gradient2Options {
 /**
  * Defaults of {@link gradient2}. Netflix concurrency-limits uses 20 as the floor too; here the
  * floor is 1 so that a small service can go below 20 unless asked not to.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_GRADIENT2_OPTIONS, gradient2 } from '@keel/core/bulkhead';
+ * const limit = gradient2({ minLimit: 20 });
+ * console.log(limit.current, DEFAULT_GRADIENT2_OPTIONS.initialLimit); // 20 20
+ * ```
  * @category Bulkhead
  */
 export const DEFAULT_GRADIENT2_OPTIONS = {

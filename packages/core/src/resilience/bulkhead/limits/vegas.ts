@@ -40,6 +40,13 @@ export interface VegasOptions {
 /**
  * Defaults of {@link vegas}; the functions (`alpha`, `beta`, `threshold`, `step`) default to
  * multiples of `max(1, floor(log10(limit)))` as in Netflix concurrency-limits' `VegasLimit`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_VEGAS_OPTIONS, vegas } from '@keel/core/bulkhead';
+ * const limit = vegas({ maxLimit: 200 });
+ * console.log(limit.current, DEFAULT_VEGAS_OPTIONS.maxLimit); // 20 1000
+ * ```
  * @category Bulkhead
  */
 export const DEFAULT_VEGAS_OPTIONS = {

@@ -10,6 +10,7 @@ export interface RateThresholds {
 /**
  * Validates the rate settings against `defaults`: both rates in (0, 1], the slow-call duration a
  * duration or `Infinity` (slow-call counting off).
+ * @internal
  */
 export function checkRateThresholds(
   options: { readonly [K in keyof RateThresholds]?: number },
@@ -37,7 +38,10 @@ export function checkRateThresholds(
   };
 }
 
-/** True when at least `minimumCalls` were counted and the failure or the slow-call rate reaches its threshold. */
+/**
+ * True when at least `minimumCalls` were counted and the failure or the slow-call rate reaches its threshold.
+ * @internal
+ */
 export function rateThresholdReached(
   thresholds: RateThresholds,
   minimumCalls: number,

@@ -95,7 +95,7 @@ export interface TripPolicy {
   hydrate(snapshot: TripPolicySnapshot, now: number, field: string): void;
 }
 
-/** Rates over `calls`, `NaN` for an empty count. */
+/** @internal Rates over `calls`, `NaN` for an empty count. */
 export function tripMetrics(calls: number, failures: number, slowCalls: number): TripMetrics {
   return {
     calls,

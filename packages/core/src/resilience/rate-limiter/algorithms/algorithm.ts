@@ -38,15 +38,15 @@ export interface RateLimitAlgorithm<State> {
   idle(state: State, now: number): boolean;
 }
 
-/** Tolerance for floating-point drift in unit and time arithmetic. */
+/** @internal Tolerance for floating-point drift in unit and time arithmetic. */
 export const EPSILON = 1e-9;
 
-/** Rounds a non-negative duration up to whole milliseconds, ignoring floating-point dust. */
+/** @internal Rounds a non-negative duration up to whole milliseconds, ignoring floating-point dust. */
 export function ceilMs(ms: number): number {
   return ms <= EPSILON ? 0 : Math.ceil(ms - EPSILON);
 }
 
-/** Rounds a unit count down, ignoring floating-point dust, never below 0. */
+/** @internal Rounds a unit count down, ignoring floating-point dust, never below 0. */
 export function floorUnits(units: number): number {
   return Math.max(0, Math.floor(units + EPSILON));
 }
