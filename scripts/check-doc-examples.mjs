@@ -2,10 +2,11 @@
 // Type-checks every `@example` of the doc comments in packages/*/src: each ```ts block becomes a
 // module of its own under test-artifacts/doc-examples, where it imports the packages as a user
 // would (through their built exports) and relative paths as its source file would. Run after
-// `npm run build`.
+// `npm run build`. It also fails on any exported function, class or const whose doc comment is
+// missing or has neither an `@example` nor an `@internal` tag.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -32,6 +33,39 @@ export function extractExamples(text, sourceDir) {
   return examples;
 }
 
+/**
+ * The declarations of `text` (`export function`, `export async function`, `export class`,
+ * `export abstract class`, `export const`) that have no doc comment ending on the line right
+ * above them, or whose doc comment has neither an `@example` nor an `@internal` tag, each with
+ * its 1-based line, its name and the problem. Re-exports, interfaces and types are not looked at.
+ */
+export function findUndocumentedExports(text) {
+  const lines = text.split('\n');
+  const found = [];
+  lines.forEach((source, index) => {
+    const declaration =
+      /^export\s+(?:(?:async\s+)?function(?:\s*\*\s*|\s+)|(?:abstract\s+)?class\s+|const\s+(?!enum\b))([A-Za-z_$][\w$]*)/.exec(
+        source,
+      );
+    if (declaration === null) return;
+    const at = { line: index + 1, name: declaration[1] };
+    const comment = docCommentAbove(lines, index);
+    if (comment === undefined) found.push({ ...at, problem: 'no doc comment' });
+    else if (!/(?:^|[\s*])@(?:example|internal)\b/.test(comment))
+      found.push({ ...at, problem: 'doc comment has neither @example nor @internal' });
+  });
+  return found;
+}
+
+/** The `/** ... *\/` comment whose last line is right above line `index`, if there is one. */
+function docCommentAbove(lines, index) {
+  if (index === 0 || !lines[index - 1].trimEnd().endsWith('*/')) return undefined;
+  let start = index - 1;
+  while (start > 0 && !lines[start].trimStart().startsWith('/*')) start--;
+  if (!lines[start].trimStart().startsWith('/**')) return undefined;
+  return lines.slice(start, index).join('\n');
+}
+
 function sources(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -43,16 +77,47 @@ function sources(dir, out = []) {
   return out;
 }
 
+// Undocumented exports tolerated for now, as `file:name`: packages/core/src/scaling/caching is
+// being reworked in parallel, so its doc comments are left to that change. Listed one by one so
+// that any other export there still fails; remove the entries as they get documented.
+const WAIVED = new Set(
+  [
+    'cache.ts:DEFAULT_CACHE_OPTIONS',
+    'grown.ts:grown',
+    'key-index.ts:SHORT_KEY_LENGTH',
+    'key-index.ts:MAX_DISPLACEMENT',
+    'key-index.ts:KeyIndex',
+    'loading-cache.ts:DEFAULT_LOADING_CACHE_OPTIONS',
+    'policies/links.ts:NODE_SHIFT',
+    'policies/links.ts:HASH',
+    'policies/links.ts:META',
+    'policies/links.ts:Links',
+    'policies/policy.ts:FIRST_SLOT',
+    'policies/s3-fifo.ts:DEFAULT_S3_FIFO_OPTIONS',
+    'policies/w-tinylfu.ts:DEFAULT_W_TINYLFU_OPTIONS',
+    'timer-wheel.ts:TimerWheel',
+    'write-behind.ts:DEFAULT_WRITE_BEHIND_OPTIONS',
+  ].map((entry) => `packages/core/src/scaling/caching/${entry}`),
+);
+
 function main() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = join(root, 'test-artifacts', 'doc-examples');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   let count = 0;
+  const undocumented = [];
+  const waived = [];
   for (const pkg of readdirSync(join(root, 'packages'))) {
     const src = join(root, 'packages', pkg, 'src');
     for (const file of sources(src)) {
-      for (const { line, code } of extractExamples(readFileSync(file, 'utf8'), dirname(file))) {
+      const text = readFileSync(file, 'utf8');
+      const path = relative(root, file).split(sep).join('/');
+      for (const { line, name, problem } of findUndocumentedExports(text)) {
+        if (WAIVED.has(`${path}:${name}`)) waived.push(`${path}:${name}`);
+        else undocumented.push(`${path}:${line}: ${name}: ${problem}`);
+      }
+      for (const { line, code } of extractExamples(text, dirname(file))) {
         // The first line names the example's origin, which tsc's messages then point at.
         const header = `// ${relative(root, file)}:${line}\nexport {};\n`;
         writeFileSync(join(out, `example-${String(count++).padStart(4, '0')}.ts`), header + code);
@@ -67,6 +132,17 @@ function main() {
       include: ['*.ts'],
     }),
   );
+  for (const entry of WAIVED) {
+    if (!waived.includes(entry))
+      console.error(
+        `Doc examples: ${entry} is no longer flagged (documented, renamed or gone); drop it from WAIVED.`,
+      );
+  }
+  if (waived.length > 0)
+    console.error(
+      `Doc examples: ${waived.length} undocumented exports waived (see WAIVED): ${waived.join(', ')}`,
+    );
+  for (const problem of undocumented) console.error(problem);
   const tsc = spawnSync(
     process.execPath,
     [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', out],
@@ -83,8 +159,12 @@ function main() {
       console.error(origin === '' ? errorLine : `${origin.slice(3)}: ${errorLine}`);
     }
     console.error(`Doc examples: tsc failed (${count} examples checked).`);
-    process.exit(1);
   }
+  if (undocumented.length > 0)
+    console.error(
+      `Doc examples: ${undocumented.length} exports lack a doc comment with @example or @internal.`,
+    );
+  if (tsc.status !== 0 || undocumented.length > 0) process.exit(1);
   console.log(`Doc examples compile: ${count} examples checked.`);
 }
 
