@@ -77,29 +77,6 @@ function sources(dir, out = []) {
   return out;
 }
 
-// Undocumented exports tolerated for now, as `file:name`: packages/core/src/scaling/caching is
-// being reworked in parallel, so its doc comments are left to that change. Listed one by one so
-// that any other export there still fails; remove the entries as they get documented.
-const WAIVED = new Set(
-  [
-    'cache.ts:DEFAULT_CACHE_OPTIONS',
-    'grown.ts:grown',
-    'key-index.ts:SHORT_KEY_LENGTH',
-    'key-index.ts:MAX_DISPLACEMENT',
-    'key-index.ts:KeyIndex',
-    'loading-cache.ts:DEFAULT_LOADING_CACHE_OPTIONS',
-    'policies/links.ts:NODE_SHIFT',
-    'policies/links.ts:HASH',
-    'policies/links.ts:META',
-    'policies/links.ts:Links',
-    'policies/policy.ts:FIRST_SLOT',
-    'policies/s3-fifo.ts:DEFAULT_S3_FIFO_OPTIONS',
-    'policies/w-tinylfu.ts:DEFAULT_W_TINYLFU_OPTIONS',
-    'timer-wheel.ts:TimerWheel',
-    'write-behind.ts:DEFAULT_WRITE_BEHIND_OPTIONS',
-  ].map((entry) => `packages/core/src/scaling/caching/${entry}`),
-);
-
 function main() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = join(root, 'test-artifacts', 'doc-examples');
@@ -107,16 +84,13 @@ function main() {
   mkdirSync(out, { recursive: true });
   let count = 0;
   const undocumented = [];
-  const waived = [];
   for (const pkg of readdirSync(join(root, 'packages'))) {
     const src = join(root, 'packages', pkg, 'src');
     for (const file of sources(src)) {
       const text = readFileSync(file, 'utf8');
       const path = relative(root, file).split(sep).join('/');
-      for (const { line, name, problem } of findUndocumentedExports(text)) {
-        if (WAIVED.has(`${path}:${name}`)) waived.push(`${path}:${name}`);
-        else undocumented.push(`${path}:${line}: ${name}: ${problem}`);
-      }
+      for (const { line, name, problem } of findUndocumentedExports(text))
+        undocumented.push(`${path}:${line}: ${name}: ${problem}`);
       for (const { line, code } of extractExamples(text, dirname(file))) {
         // The first line names the example's origin, which tsc's messages then point at.
         const header = `// ${relative(root, file)}:${line}\nexport {};\n`;
@@ -132,16 +106,6 @@ function main() {
       include: ['*.ts'],
     }),
   );
-  for (const entry of WAIVED) {
-    if (!waived.includes(entry))
-      console.error(
-        `Doc examples: ${entry} is no longer flagged (documented, renamed or gone); drop it from WAIVED.`,
-      );
-  }
-  if (waived.length > 0)
-    console.error(
-      `Doc examples: ${waived.length} undocumented exports waived (see WAIVED): ${waived.join(', ')}`,
-    );
   for (const problem of undocumented) console.error(problem);
   const tsc = spawnSync(
     process.execPath,

@@ -77,7 +77,14 @@ export interface CacheOptions<K, V> {
   readonly random?: Random;
 }
 
-/** The defaults of {@link CacheOptions}. */
+/**
+ * The defaults of {@link CacheOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_CACHE_OPTIONS } from '@keel/core/caching';
+ * console.log(DEFAULT_CACHE_OPTIONS.ttlJitter, DEFAULT_CACHE_OPTIONS.readBufferSize); // 0.1 64
+ * ```
+ */
 export const DEFAULT_CACHE_OPTIONS = {
   maxEntries: Number.POSITIVE_INFINITY,
   maxSize: Number.POSITIVE_INFINITY,

@@ -16,12 +16,14 @@ import { hashString, mix32 } from './hash.js';
  * 11 to 17 ns slower at 16. A key built afresh for each lookup (the usual case in a server) is
  * found sooner by the table at every length measured, by 18 ns at 8 characters and 40 ns at 16,
  * and every insert into a full cache saves a Map delete that reads the leaver's key.
+ * @internal
  */
 export const SHORT_KEY_LENGTH = 16;
 /**
  * A newcomer placed this far from its hash's home means a run of colliding hashes (by accident at
  * odds too small to matter, or by someone choosing keys): the table then hands everything to the
  * Map, whose hash is seeded, and stays out of use. Losing the table costs speed, never correctness.
+ * @internal
  */
 export const MAX_DISPLACEMENT = 128;
 /** The table starts with this many cells and doubles whenever it would be more than half full. */
@@ -49,6 +51,7 @@ function tableHash(key: unknown): number {
 /**
  * Keys to slots for {@link Cache}. The cache keeps each slot's key at `cells[slot * 2]`; the index
  * reads keys there, so it stores only numbers.
+ * @internal
  */
 export class KeyIndex<K> {
   /** Pairs of (hash, slot); slot 0 is never used by the cache, so it marks an empty cell. */

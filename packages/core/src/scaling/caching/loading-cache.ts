@@ -106,7 +106,14 @@ export interface LoadingCacheOptions<K, V> {
   readonly random?: Random;
 }
 
-/** The defaults of {@link LoadingCacheOptions}. */
+/**
+ * The defaults of {@link LoadingCacheOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_LOADING_CACHE_OPTIONS } from '@keel/core/caching';
+ * console.log(DEFAULT_LOADING_CACHE_OPTIONS.cache.maxEntries, DEFAULT_LOADING_CACHE_OPTIONS.earlyRefreshBeta); // 10000 1
+ * ```
+ */
 export const DEFAULT_LOADING_CACHE_OPTIONS = {
   cache: { maxEntries: 10_000 },
   ttl: Number.POSITIVE_INFINITY,

@@ -31,6 +31,7 @@ const UNLINKED = -1;
  * Deadlines of cache slots, to be told which have passed. The wheel only says when to look:
  * the deadlines themselves (`deadlines[slot]`) decide, so a deadline that moved later (an idle
  * entry read again) just makes the slot wait in a later bucket.
+ * @internal
  */
 export class TimerWheel {
   private next: Int32Array;

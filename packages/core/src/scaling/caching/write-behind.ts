@@ -32,7 +32,14 @@ export interface WriteBehindOptions {
   readonly clock?: Clock;
 }
 
-/** The defaults of {@link WriteBehindOptions}. */
+/**
+ * The defaults of {@link WriteBehindOptions}.
+ * @example
+ * ```ts
+ * import { DEFAULT_WRITE_BEHIND_OPTIONS } from '@keel/core/caching';
+ * console.log(DEFAULT_WRITE_BEHIND_OPTIONS.maxPending, DEFAULT_WRITE_BEHIND_OPTIONS.flushInterval); // 1000 1000
+ * ```
+ */
 export const DEFAULT_WRITE_BEHIND_OPTIONS = {
   maxPending: 1_000,
   flushInterval: 1_000,

@@ -5,16 +5,16 @@
 // side by side in 16 bytes, so touching a cold entry costs one cache miss rather than one per
 // array: on a full cache most misses and evictions land on entries nobody has touched lately.
 
-/** Words per node; a slot's node starts at `slot << NODE_SHIFT`. */
+/** Words per node; a slot's node starts at `slot << NODE_SHIFT`. @internal */
 export const NODE_SHIFT = 2;
 const NEXT = 0;
 const PREV = 1;
-/** A word the policy owns: W-TinyLFU and S3-FIFO keep the key's mixed hash there. */
+/** A word the policy owns: W-TinyLFU and S3-FIFO keep the key's mixed hash there. @internal */
 export const HASH = 2;
-/** A word the policy owns: the entry's region (list) and any flags. */
+/** A word the policy owns: the entry's region (list) and any flags. @internal */
 export const META = 3;
 
-/** Intrusive circular doubly linked lists over slot numbers, with two spare words per slot. */
+/** Intrusive circular doubly linked lists over slot numbers, with two spare words per slot. @internal */
 export class Links {
   /** Four 32-bit words per slot: next, prev, {@link HASH}, {@link META}. Replaced by `grow`. */
   nodes: Int32Array;

@@ -4,6 +4,7 @@ import type { hashCacheKey, mix32 } from '../hash.js';
 /**
  * Slots 0 to 3 are never given to entries: policies use them as the sentinels (heads) of up to
  * four intrusive lists, so list operations need no empty-list branches.
+ * @internal
  */
 export const FIRST_SLOT = 4;
 

@@ -19,7 +19,14 @@ export interface S3FifoOptions {
   readonly smallRatio?: number;
 }
 
-/** The defaults of {@link s3Fifo}. */
+/**
+ * The defaults of {@link s3Fifo}.
+ * @example
+ * ```ts
+ * import { DEFAULT_S3_FIFO_OPTIONS } from '@keel/core/caching';
+ * console.log(DEFAULT_S3_FIFO_OPTIONS.smallRatio); // 0.1
+ * ```
+ */
 export const DEFAULT_S3_FIFO_OPTIONS = { smallRatio: 0.1 } as const satisfies Required<S3FifoOptions>;
 
 class S3FifoPolicy implements EvictionPolicy {

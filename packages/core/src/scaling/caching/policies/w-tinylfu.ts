@@ -53,7 +53,14 @@ export interface WTinyLfuOptions {
   readonly doorkeeper?: boolean;
 }
 
-/** The defaults of {@link wTinyLfu}. */
+/**
+ * The defaults of {@link wTinyLfu}.
+ * @example
+ * ```ts
+ * import { DEFAULT_W_TINYLFU_OPTIONS } from '@keel/core/caching';
+ * console.log(DEFAULT_W_TINYLFU_OPTIONS.windowRatio, DEFAULT_W_TINYLFU_OPTIONS.adaptive); // 0.01 true
+ * ```
+ */
 export const DEFAULT_W_TINYLFU_OPTIONS = {
   windowRatio: 0.01,
   adaptive: true,
