@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, FULL_CONFIG, SMOKE_CONFIG } from './config.js';
 import { benchmarksDocument, readResults } from './document.js';
+import { bytesPerInstance } from './memory.js';
 import {
   formatTable,
   markdownTable,
@@ -301,5 +304,17 @@ describe('configuration', () => {
     expect(configFromEnv({ KEEL_BENCH_SMOKE: '1' })).toBe(SMOKE_CONFIG);
     expect(configFromEnv({ KEEL_BENCH_SMOKE: '0' })).toBe(FULL_CONFIG);
     expect(configFromEnv({})).toBe(FULL_CONFIG);
+  });
+});
+
+describe('memory cases', () => {
+  it('count what typed arrays keep outside the heap', () => {
+    // A collector for this test: the flag exposes gc to contexts created afterwards.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // 4 KiB of elements per instance, which V8 keeps in an ArrayBuffer backing store.
+    const bytes = bytesPerInstance({ create: () => new Float64Array(512) }, 200, gc);
+    expect(bytes).toBeGreaterThan(4_096);
+    expect(bytes).toBeLessThan(4_096 + 1_024);
   });
 });

@@ -7,12 +7,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
 const childScript = join(here, 'memory-child.ts');
 
-/** Runs a collection until the heap stops shrinking (at most a few passes). */
+/**
+ * Bytes held by JavaScript objects: the V8 heap plus the backing stores of ArrayBuffers, where
+ * typed arrays longer than a few dozen bytes keep their elements, outside the heap.
+ */
+function retainedBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+/** Runs a collection until the retained bytes stop shrinking (at most a few passes). */
 export function settleHeap(gc: () => void): number {
-  let used = process.memoryUsage().heapUsed;
+  let used = retainedBytes();
   for (let pass = 0; pass < 5; pass++) {
     gc();
-    const next = process.memoryUsage().heapUsed;
+    const next = retainedBytes();
     if (next >= used) return next;
     used = next;
   }
@@ -20,8 +29,9 @@ export function settleHeap(gc: () => void): number {
 }
 
 /**
- * Retained heap bytes per instance: `count` instances are created and kept in a preallocated
- * array, and the settled heap after is compared with the settled heap before. A few instances
+ * Retained bytes per instance (heap and ArrayBuffer backing stores): `count` instances are
+ * created and kept in a preallocated array, and the settled total after is compared with the
+ * settled total before. A few instances
  * are made and dropped first so that lazily built shared state (classes, module caches) is not
  * charged to the instances.
  */
