@@ -4,9 +4,10 @@ import { hashString, mix32 } from './hash.js';
 // The cache's map from keys to slots. A JavaScript Map costs three hash-table operations per insert
 // into a full cache (a lookup, the leaver's delete, the newcomer's insert), and the delete must load
 // the leaver's key, which on a large cache is a cold read. Short strings and 32-bit integers, the
-// usual cache keys, live instead in an open-addressed table of (hash, slot) pairs keyed by the same
-// hash the admission sketch needs anyway: a lookup that misses compares hashes only, and a leaver is
-// found by the hash kept for its slot, so its key is never read. Other keys (long strings, whose
+// usual cache keys, live instead in an open-addressed table of slot numbers keyed by the same hash
+// the admission sketch needs anyway, with each slot's hash kept beside it in a small array: a lookup
+// that misses compares hashes only, and a leaver is found by the hash kept for its slot, so its key
+// is never read. Other keys (long strings, whose
 // hash V8 caches in the string and we could not, fractional numbers, objects) stay in a Map.
 
 /**
@@ -54,12 +55,15 @@ function tableHash(key: unknown): number {
  * @internal
  */
 export class KeyIndex<K> {
-  /** Pairs of (hash, slot); slot 0 is never used by the cache, so it marks an empty cell. */
-  private table = new Int32Array(INITIAL_CELLS * 2);
+  /** Slot numbers by hash; slot 0 is never used by the cache, so it marks an empty cell. */
+  private table = new Int32Array(INITIAL_CELLS);
   private mask = INITIAL_CELLS - 1;
   private tableCount = 0;
   private readonly map = new Map<K, number>();
-  /** Each table slot's hash, to find its cell without reading its key. */
+  /**
+   * Each table slot's hash: compared before a key is, and the way to a slot's cell without reading
+   * its key. Indexed by slot, it is small and stays in the CPU's caches.
+   */
   private slotHashes = new Int32Array(0);
   /** 1 for a slot whose key is in the table, 0 for one in the Map. */
   private slotInTable = new Uint8Array(0);
@@ -96,11 +100,12 @@ export class KeyIndex<K> {
       this.hash = hash;
       const table = this.table;
       const mask = this.mask;
+      const hashes = this.slotHashes;
       const cells = this.cells;
       for (let cell = hash & mask; ; cell = (cell + 1) & mask) {
-        const slot = table[(cell << 1) + 1]!;
+        const slot = table[cell]!;
         if (slot === 0) return -1;
-        if (table[cell << 1] === hash && cells[slot << 1] === key) return slot;
+        if (hashes[slot] === hash && cells[slot << 1] === key) return slot;
       }
     }
     this.hashed = false;
@@ -122,7 +127,7 @@ export class KeyIndex<K> {
     this.slotHashes[slot] = hash;
     this.slotInTable[slot] = 1;
     this.tableCount++;
-    if (this.place(hash, slot) > MAX_DISPLACEMENT) this.flood();
+    if (this.place(slot) > MAX_DISPLACEMENT) this.flood();
   }
 
   /** Forgets the key at `slot` (read from the cells only when it lives in the Map). */
@@ -133,22 +138,22 @@ export class KeyIndex<K> {
     }
     const table = this.table;
     const mask = this.mask;
-    let hole = this.slotHashes[slot]! & mask;
-    while (table[(hole << 1) + 1] !== slot) hole = (hole + 1) & mask;
+    const hashes = this.slotHashes;
+    let hole = hashes[slot]! & mask;
+    while (table[hole] !== slot) hole = (hole + 1) & mask;
     // Backward-shift deletion: each later entry of the run that may live in the hole moves into
     // it, so lookups never meet a gap before their key, and no tombstones build up.
     for (let cell = (hole + 1) & mask; ; cell = (cell + 1) & mask) {
-      const moving = table[(cell << 1) + 1]!;
+      const moving = table[cell]!;
       if (moving === 0) break;
-      const home = table[cell << 1]! & mask;
+      const home = hashes[moving]! & mask;
       // It stays when its home lies cyclically in (hole, cell]: moving it would put it before home.
       const stays = hole <= cell ? hole < home && home <= cell : hole < home || home <= cell;
       if (stays) continue;
-      table[hole << 1] = table[cell << 1]!;
-      table[(hole << 1) + 1] = moving;
+      table[hole] = moving;
       hole = cell;
     }
-    table[(hole << 1) + 1] = 0;
+    table[hole] = 0;
     this.tableCount--;
   }
 
@@ -157,7 +162,7 @@ export class KeyIndex<K> {
     const slots: number[] = [];
     const table = this.table;
     for (let cell = 0; cell <= this.mask; cell++) {
-      const slot = table[(cell << 1) + 1]!;
+      const slot = table[cell]!;
       if (slot !== 0) slots.push(slot);
     }
     for (const slot of this.map.values()) slots.push(slot);
@@ -167,30 +172,29 @@ export class KeyIndex<K> {
   /** Forgets every key (a table that has seen a flood stays out of use). */
   clear(): void {
     this.map.clear();
-    this.table = new Int32Array(INITIAL_CELLS * 2);
+    this.table = new Int32Array(INITIAL_CELLS);
     this.mask = INITIAL_CELLS - 1;
     this.tableCount = 0;
   }
 
-  /** Puts (hash, slot) in the first empty cell from the hash's home; returns the distance. */
-  private place(hash: number, slot: number): number {
+  /** Puts `slot` in the first empty cell from its hash's home; returns the distance. */
+  private place(slot: number): number {
     const table = this.table;
     const mask = this.mask;
-    const home = hash & mask;
+    const home = this.slotHashes[slot]! & mask;
     let cell = home;
-    while (table[(cell << 1) + 1] !== 0) cell = (cell + 1) & mask;
-    table[cell << 1] = hash;
-    table[(cell << 1) + 1] = slot;
+    while (table[cell] !== 0) cell = (cell + 1) & mask;
+    table[cell] = slot;
     return (cell - home) & mask;
   }
 
   private resize(cells: number): void {
     const old = this.table;
-    this.table = new Int32Array(cells * 2);
+    this.table = new Int32Array(cells);
     this.mask = cells - 1;
-    for (let cell = 0; cell < old.length >>> 1; cell++) {
-      const slot = old[(cell << 1) + 1]!;
-      if (slot !== 0) this.place(old[cell << 1]!, slot);
+    for (let cell = 0; cell < old.length; cell++) {
+      const slot = old[cell]!;
+      if (slot !== 0) this.place(slot);
     }
   }
 
@@ -202,7 +206,7 @@ export class KeyIndex<K> {
       this.slotInTable[slot] = 0;
     }
     this.flooded = true;
-    this.table = new Int32Array(2);
+    this.table = new Int32Array(1);
     this.mask = 0;
     this.tableCount = 0;
   }
