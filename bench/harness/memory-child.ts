@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const load = suites[suiteName];
   if (!load) throw new Error(`unknown suite ${suiteName}`);
   const suite = await load();
-  const found = (await suite.cases()).find((item) => item.kind === 'memory' && item.name === caseName);
+  const cases = suite.memoryCases ? suite.memoryCases() : await suite.cases();
+  const found = cases.find((item) => item.kind === 'memory' && item.name === caseName);
   if (found?.kind !== 'memory') throw new Error(`no memory case named "${caseName}"`);
   const contender = contenderName === 'keel' ? found.keel : found.anchors[contenderName];
   if (!contender || isUnavailable(contender)) throw new Error(`contender ${contenderName} cannot run`);

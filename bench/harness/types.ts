@@ -100,6 +100,12 @@ export type BenchCase = TimeCase | MemoryCase | RatioCase;
 export interface Suite {
   readonly name: string;
   readonly cases: () => BenchCase[] | Promise<BenchCase[]>;
+  /**
+   * The suite's memory cases alone, for suites whose `cases` are costly to build (figures
+   * computed up front): each memory measurement runs in a child process that looks its case up
+   * here instead of building every case again.
+   */
+  readonly memoryCases?: () => MemoryCase[];
 }
 
 /** The figures of one case as written to `bench/results/<suite>.json`. */

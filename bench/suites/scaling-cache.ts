@@ -24,7 +24,7 @@ import { SeededRandom } from '@keel/core/random';
 import { LRUCache } from 'lru-cache';
 import { LRUCache as MnemonistLru } from 'mnemonist';
 import { configFromEnv } from '../harness/config.js';
-import type { BenchCase, Operation, RatioCase, TimedContender } from '../harness/types.js';
+import type { BenchCase, MemoryCase, Operation, RatioCase, TimedContender } from '../harness/types.js';
 
 const LRU_CACHE = 'lru-cache@11.5.3';
 const MNEMONIST = 'mnemonist@0.40.8';
@@ -464,11 +464,41 @@ function hitRatiosInChild(smoke: boolean): HitRatioRow[] {
   return JSON.parse(output.toString().trim().split('\n').pop()!) as HitRatioRow[];
 }
 
+/** Keys shared by every instance of the memory cases, so that only the caches are counted. */
+const MEMORY_KEYS = keysOf('key', CAPACITY);
+
+/** Memory of a full cache: `count` caches of `CAPACITY` entries each (numbers as values, so nothing is boxed). */
+function memoryCase(ttl: number | undefined): MemoryCase {
+  const filled = (label: string) => ({
+    create: () => {
+      const cache = makers[label]!(ttl);
+      for (let n = 0; n < CAPACITY; n++) cache.set(MEMORY_KEYS[n]!, n);
+      return cache;
+    },
+  });
+  return {
+    kind: 'memory',
+    name: `memory of a full cache, ${CAPACITY.toLocaleString('en-US')} entries${ttl === undefined ? '' : ', 60 s TTL'} (Keel W-TinyLFU vs LRU caches)`,
+    note: `bytes per cache, heap and ArrayBuffer backing stores; keys like key:1234, shared by every cache and not counted, small integers as values; Keel's figure includes its frequency sketch (about 13 bytes an entry)${ttl === undefined ? '' : ' and its timer wheel (16 bytes an entry)'} (reported, no target).`,
+    count: 20,
+    keel: filled('keel'),
+    anchors: {
+      [LRU_CACHE]: filled(LRU_CACHE),
+      ...(ttl === undefined ? { [MNEMONIST]: filled(MNEMONIST) } : {}),
+    },
+  };
+}
+
+/** The memory cases: a full cache without and with a TTL (cheap to build, unlike the ratio cases). */
+export function cacheMemoryCases(): MemoryCase[] {
+  return [memoryCase(undefined), memoryCase(TTL_MS)];
+}
+
 /** The caching cases: speed first, then one hit-ratio case per workload (computed up front, in a child). */
 export function cacheCases(): BenchCase[] {
   const { smoke } = configFromEnv();
   const rows = hitRatiosInChild(smoke);
-  return [...speedWorkloads.map(speedCase), ...rows.map(ratioCase)];
+  return [...speedWorkloads.map(speedCase), ...cacheMemoryCases(), ...rows.map(ratioCase)];
 }
 
 export const suite = { name: 'scaling-cache', cases: cacheCases };
