@@ -1,5 +1,5 @@
 /** The typed arrays the cache and its helpers keep per slot. */
-type SlotArray = Int32Array | Uint8Array | Float64Array;
+type SlotArray = Int32Array | Uint8Array | Uint16Array | Float64Array;
 
 /**
  * A copy of `array` lengthened to `length`, the new elements set to `fill`. Per-slot arrays grow

@@ -37,7 +37,8 @@ export class TimerWheel {
   private next: Int32Array;
   private prev: Int32Array;
   /** For each waiting slot, the latest time its bucket is visited. */
-  private visitAt: Float64Array;
+  /** For each waiting slot, its bucket (2 bytes, where the time of its visit would take 8). */
+  private bucketOfSlot: Uint16Array;
   /** The time the wheel was last advanced to. */
   private time: number;
 
@@ -45,7 +46,7 @@ export class TimerWheel {
     this.time = now;
     this.next = new Int32Array(SENTINELS + slots).fill(UNLINKED);
     this.prev = new Int32Array(SENTINELS + slots);
-    this.visitAt = new Float64Array(slots);
+    this.bucketOfSlot = new Uint16Array(slots);
     this.reset();
   }
 
@@ -54,7 +55,7 @@ export class TimerWheel {
     if (SENTINELS + slots <= this.next.length) return;
     this.next = grown(this.next, SENTINELS + slots, UNLINKED);
     this.prev = grown(this.prev, SENTINELS + slots);
-    this.visitAt = grown(this.visitAt, slots);
+    this.bucketOfSlot = grown(this.bucketOfSlot, slots);
   }
 
   /** Whether `slot` waits on the wheel. */
@@ -72,9 +73,14 @@ export class TimerWheel {
   schedule(slot: number, deadline: number): void {
     const node = SENTINELS + slot;
     const waiting = this.next[node]! >= 0;
-    if (waiting && this.visitAt[slot]! <= (Math.floor(deadline / SPANS[0]!) + 1) * SPANS[0]!) return;
+    if (
+      waiting &&
+      this.nextVisit(this.bucketOfSlot[slot]!) <= (Math.floor(deadline / SPANS[0]!) + 1) * SPANS[0]!
+    )
+      return;
     if (waiting) this.unlink(node);
-    const head = this.bucketOf(deadline, slot);
+    const head = this.bucketOf(deadline);
+    this.bucketOfSlot[slot] = head;
     const last = this.prev[head]!;
     this.next[last] = node;
     this.prev[node] = last;
@@ -152,24 +158,35 @@ export class TimerWheel {
     this.prev[after] = before;
   }
 
-  /**
-   * The sentinel of the bucket that should hold `deadline`, judged from the wheel's time; records
-   * when `slot` will be visited there at the latest.
-   */
-  private bucketOf(deadline: number, slot: number): number {
+  /** The sentinel of the bucket that should hold `deadline`, judged from the wheel's time. */
+  private bucketOf(deadline: number): number {
     const duration = deadline - this.time;
     for (let level = 0; level < LEVELS; level++) {
       const span = SPANS[level]!;
       // A level holds deadlines up to 64 of its buckets ahead.
       if (duration < span * BUCKETS_PER_LEVEL) {
         const tick = Math.floor(deadline / span);
-        // Level 0 is visited once its tick has passed, an upper level as its tick begins.
-        this.visitAt[slot] = (level === 0 ? tick + 1 : tick) * span;
         return level * BUCKETS_PER_LEVEL + (tick & BUCKET_MASK);
       }
     }
-    const top = SPANS[LEVELS - 1]!;
-    this.visitAt[slot] = (Math.floor(this.time / top) + 1) * top;
     return OVERFLOW;
+  }
+
+  /**
+   * When `bucket` is next visited, judged from the wheel's time: a level-0 bucket once the next of
+   * its ticks has passed (the current one included), an upper level's as the next of its ticks
+   * begins, the overflow list as the last level's tick next changes.
+   */
+  private nextVisit(bucket: number): number {
+    const level = Math.floor(bucket / BUCKETS_PER_LEVEL);
+    if (level === LEVELS) {
+      const top = SPANS[LEVELS - 1]!;
+      return (Math.floor(this.time / top) + 1) * top;
+    }
+    const span = SPANS[level]!;
+    const index = bucket & BUCKET_MASK;
+    const current = Math.floor(this.time / span);
+    if (level === 0) return (current + ((index - current) & BUCKET_MASK) + 1) * span;
+    return (current + 1 + ((index - current - 1) & BUCKET_MASK)) * span;
   }
 }
