@@ -429,7 +429,7 @@ export class Cache<K, V> {
       let leaverKey: K | undefined;
       let leaverValue: V | undefined;
       let leaverRejected = false;
-      if (this.index.size >= this.maxEntries && !this.weighted) {
+      if (index.size >= this.maxEntries && !this.weighted) {
         slot = this.policy.evict(1);
         evicted = true;
         leaverRejected = this.policy.lastWasRejection;
@@ -442,9 +442,7 @@ export class Cache<K, V> {
       }
       this.cells[slot << 1] = key;
       this.cells[(slot << 1) + 1] = value;
-      let hash: number;
-      if (missed) hash = this.lastMissHash;
-      else hash = this.hashFor(key, index.hashed, index.hash);
+      const hash = missed ? this.lastMissHash : this.hashFor(key, index.hashed, index.hash);
       index.insert(key, slot, hash);
       if (this.sizes !== undefined) {
         this.sizes[slot] = weight;
@@ -652,10 +650,9 @@ export class Cache<K, V> {
   private setExpiry(slot: number, ttl: number, now: number): void {
     const writeExpiries = this.writeExpiries;
     if (writeExpiries !== undefined) {
-      // Sliding expiry (both arrays and the wheel exist from the start).
-      const at = Number.isNaN(now) ? this.clock.now() : now;
-      writeExpiries[slot] = at + ttl;
-      const expiresAt = at + Math.min(ttl, this.idleTtl);
+      // Sliding expiry: both arrays and the wheel exist from the start, so `set` has read the time.
+      writeExpiries[slot] = now + ttl;
+      const expiresAt = now + Math.min(ttl, this.idleTtl);
       this.expiries![slot] = expiresAt;
       this.wheel!.schedule(slot, expiresAt);
       return;

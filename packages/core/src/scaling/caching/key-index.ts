@@ -1,5 +1,5 @@
 import { grown } from './grown.js';
-import { hashString, mix32 } from './hash.js';
+import { hashCacheKey, mix32 } from './hash.js';
 
 // The cache's map from keys to slots. A JavaScript Map costs three hash-table operations per insert
 // into a full cache (a lookup, the leaver's delete, the newcomer's insert), and the delete must load
@@ -41,13 +41,6 @@ function tableKey(key: unknown): boolean {
     : typeof key === 'number' && (key | 0) === key;
 }
 
-/**
- * The hash of a table key: {@link mix32} of {@link hashCacheKey}, the value the eviction policies
- * keep for the same key, so one computation serves both.
- */
-function tableHash(key: unknown): number {
-  return mix32(typeof key === 'string' ? hashString(key) : (key as number));
-}
 
 /**
  * Keys to slots for {@link Cache}. The cache keeps each slot's key at `cells[slot * 2]`; the index
@@ -95,7 +88,8 @@ export class KeyIndex<K> {
   /** The slot of `key`, or -1. Leaves the key's hash in {@link KeyIndex.hash} when it computed one. */
   find(key: K): number {
     if (!this.flooded && tableKey(key)) {
-      const hash = tableHash(key);
+      // The hash the eviction policies keep for the same key, so one computation serves both.
+      const hash = mix32(hashCacheKey(key));
       this.hashed = true;
       this.hash = hash;
       const table = this.table;
