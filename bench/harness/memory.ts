@@ -1,11 +1,5 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCaseChild } from './child.js';
 import type { MemoryContender } from './types.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
-const childScript = join(here, 'memory-child.ts');
 
 /**
  * Bytes held by JavaScript objects: the V8 heap plus the backing stores of ArrayBuffers, where
@@ -49,38 +43,15 @@ export function bytesPerInstance(contender: MemoryContender, count: number, gc: 
  * Measures one memory contender in a fresh Node process started with `--expose-gc`, so that
  * neither the other contenders nor the time cases leave garbage or warm caches behind.
  */
-export function measureInChild(
+export async function measureInChild(
   suite: string,
   caseName: string,
   contender: string,
   count: number,
 ): Promise<number> {
-  const args = [
-    '--expose-gc',
-    '--import',
-    'tsx',
-    '--conditions=source',
-    childScript,
-    suite,
-    caseName,
-    contender,
-    String(count),
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: repoRoot, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(
-          new Error(`memory child for ${contender} in "${caseName}" failed: ${stderr || error.message}`),
-        );
-        return;
-      }
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        const parsed = JSON.parse(line) as { bytesPerInstance: number };
-        resolve(parsed.bytesPerInstance);
-      } catch {
-        reject(new Error(`memory child for ${contender} printed no result: ${stdout}${stderr}`));
-      }
-    });
-  });
+  const result = await runCaseChild<{ bytesPerInstance: number }>(
+    ['--expose-gc'],
+    [suite, caseName, contender, String(count)],
+  );
+  return result.bytesPerInstance;
 }

@@ -1,3 +1,4 @@
+import { runCaseChild } from './child.js';
 import type { BenchConfig } from './config.js';
 import { measureInChild } from './memory.js';
 import type { Progress } from './progress.js';
@@ -141,12 +142,14 @@ export async function runSuite(
       // Deterministic: computed once, no warm-up or samples.
       report('computing');
       results.push(summariseRatio(item, await item.figures()));
-    } else {
+    } else if (item.kind === 'time') {
       results.push(
-        item.kind === 'time'
-          ? await runTimeCase(item, config, report)
-          : await runMemoryCase(suite.name, item, config, report),
+        item.isolated === true
+          ? await runCaseChild<CaseResult>([], [suite.name, item.name], report)
+          : await runTimeCase(item, config, report),
       );
+    } else {
+      results.push(await runMemoryCase(suite.name, item, config, report));
     }
   }
   progress.done();

@@ -44,6 +44,13 @@ export interface TimeCase {
    */
   readonly synchronous?: boolean;
   /**
+   * Run the case in a child process of its own. In a shared process, the other cases' use of the
+   * same libraries under other settings (a TTL, long keys) leaves their call sites polymorphic,
+   * which slows each library by a different amount and no single-configuration user sees.
+   * @default false
+   */
+  readonly isolated?: boolean;
+  /**
    * How many calls one operation makes (a loop inside the operation amortises the harness's
    * own per-operation cost); every figure is divided by it, so the table reads per call.
    * @default 1
@@ -101,11 +108,11 @@ export interface Suite {
   readonly name: string;
   readonly cases: () => BenchCase[] | Promise<BenchCase[]>;
   /**
-   * The suite's memory cases alone, for suites whose `cases` are costly to build (figures
-   * computed up front): each memory measurement runs in a child process that looks its case up
-   * here instead of building every case again.
+   * The cases a child process may be asked to run (memory cases, and time cases marked
+   * `isolated`), for suites whose `cases` are costly to build (figures computed up front): the
+   * child looks its case up here instead of building every case again.
    */
-  readonly memoryCases?: () => MemoryCase[];
+  readonly childCases?: () => BenchCase[];
 }
 
 /** The figures of one case as written to `bench/results/<suite>.json`. */

@@ -229,6 +229,7 @@ function speedCase(workload: Workload): BenchCase {
   return {
     kind: 'time',
     synchronous: true,
+    isolated: true,
     name: `${workload.name} (Keel W-TinyLFU vs LRU caches)`,
     note: `${CAPACITY.toLocaleString('en-US')} string keys; Keel runs W-TinyLFU (sketch, SLRU, hill climbing), the anchors plain LRU; ${workload.note}.`,
     ...(workload.targeted ? { targets: { [LRU_CACHE]: 1 } } : {}),
@@ -489,16 +490,19 @@ function memoryCase(ttl: number | undefined): MemoryCase {
   };
 }
 
-/** The memory cases: a full cache without and with a TTL (cheap to build, unlike the ratio cases). */
-export function cacheMemoryCases(): MemoryCase[] {
-  return [memoryCase(undefined), memoryCase(TTL_MS)];
+/**
+ * The cases run in child processes: the speed cases, each isolated, and the memory cases (cheap to
+ * build, unlike the ratio cases).
+ */
+export function cacheChildCases(): BenchCase[] {
+  return [...speedWorkloads.map(speedCase), memoryCase(undefined), memoryCase(TTL_MS)];
 }
 
 /** The caching cases: speed first, then one hit-ratio case per workload (computed up front, in a child). */
 export function cacheCases(): BenchCase[] {
   const { smoke } = configFromEnv();
   const rows = hitRatiosInChild(smoke);
-  return [...speedWorkloads.map(speedCase), ...cacheMemoryCases(), ...rows.map(ratioCase)];
+  return [...cacheChildCases(), ...rows.map(ratioCase)];
 }
 
 export const suite = { name: 'scaling-cache', cases: cacheCases };
