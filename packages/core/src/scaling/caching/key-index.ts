@@ -41,7 +41,6 @@ function tableKey(key: unknown): boolean {
     : typeof key === 'number' && (key | 0) === key;
 }
 
-
 /**
  * Keys to slots for {@link Cache}. The cache keeps each slot's key at `cells[slot * 2]`; the index
  * reads keys there, so it stores only numbers.
